@@ -1,0 +1,216 @@
+package dev.cairn.pool.dir;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.ResourceName;
+import dev.cairn.pool.spi.ActivePool;
+import dev.cairn.pool.spi.BlockDevice;
+import dev.cairn.pool.spi.PoolDefinition;
+import dev.cairn.pool.spi.PoolUsage;
+import dev.cairn.pool.spi.ScanResult;
+import dev.cairn.pool.spi.StorageFailures;
+import dev.cairn.pool.spi.StoredVolume;
+import dev.cairn.pool.spi.VolumeFormat;
+import dev.cairn.pool.spi.VolumeFormats;
+import dev.cairn.pool.spi.VolumeRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** A started dir pool. Holds no open files, so it needs no lock: see the SPI package rules. */
+final class DirPool implements ActivePool {
+    private final PoolDefinition definition;
+    private final VolumeFormats formats;
+
+    DirPool(PoolDefinition definition, VolumeFormats formats) {
+        this.definition = definition;
+        this.formats = formats;
+    }
+
+    @Override
+    public PoolDefinition definition() {
+        return definition;
+    }
+
+    @Override
+    public PoolUsage usage() {
+        try {
+            FileStore store = Files.getFileStore(definition.path());
+            long total = store.getTotalSpace();
+            return new PoolUsage(total, total - store.getUnallocatedSpace(), store.getUsableSpace());
+        } catch (IOException e) {
+            throw StorageFailures.translate("read usage of pool '" + definition.name() + "'", e);
+        }
+    }
+
+    @Override
+    public ScanResult scan() {
+        List<StoredVolume> volumes = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(definition.path())) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue;
+                }
+                whyNotAVolume(entry, name).ifPresentOrElse(reason -> ignored.add(name + ": " + reason),
+                        () -> probe(entry).ifPresentOrElse(
+                                format -> volumes.add(stored(name, format, entry)),
+                                () -> ignored.add(name + ": format not supported")));
+            }
+        } catch (IOException e) {
+            throw StorageFailures.translate("scan pool '" + definition.name() + "'", e);
+        }
+        volumes.sort(Comparator.comparing(StoredVolume::name));
+        ignored.sort(Comparator.naturalOrder());
+        return new ScanResult(volumes, ignored);
+    }
+
+    @Override
+    public StoredVolume createVolume(String name, long capacityBytes, String format) {
+        VolumeFormat volumeFormat = formats.lookup(format);
+        Path file = fileOf(name);
+        try {
+            Files.createFile(file);
+        } catch (FileAlreadyExistsException e) {
+            throw new CairnException(ErrorCode.NAME_TAKEN, "pool '" + definition.name() + "' already holds a file named '"
+                    + name + "' (refresh the pool to adopt it)", Map.of("pool", definition.name(), "volume", name), e);
+        } catch (IOException e) {
+            throw StorageFailures.translate("create volume '" + name + "'", e);
+        }
+        try {
+            volumeFormat.create(file, capacityBytes);
+            return stored(name, volumeFormat, file);
+        } catch (RuntimeException e) {
+            deleteQuietly(file, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public StoredVolume describe(VolumeRef volume) {
+        return stored(volume.name(), formats.lookup(volume.format()), existingFile(volume));
+    }
+
+    @Override
+    public BlockDevice open(VolumeRef volume, boolean writable) {
+        return formats.lookup(volume.format()).open(existingFile(volume), writable);
+    }
+
+    @Override
+    public StoredVolume resize(VolumeRef volume, long capacityBytes, boolean allowShrink) {
+        VolumeFormat format = formats.lookup(volume.format());
+        Path file = existingFile(volume);
+        long current = format.capacityBytes(file);
+        if (capacityBytes < current && !allowShrink) {
+            throw new CairnException(ErrorCode.OPERATION_INVALID, "shrinking volume '" + volume.name() + "' from "
+                    + current + " to " + capacityBytes + " bytes would drop data; pass allowShrink=true to do it",
+                    Map.of("pool", definition.name(), "volume", volume.name()), null);
+        }
+        if (capacityBytes != current) {
+            format.resize(file, capacityBytes);
+        }
+        return stored(volume.name(), format, file);
+    }
+
+    @Override
+    public void deleteVolume(VolumeRef volume) {
+        try {
+            Files.deleteIfExists(fileOf(volume.name()));
+        } catch (IOException e) {
+            throw StorageFailures.translate("delete volume '" + volume.name() + "'", e);
+        }
+    }
+
+    @Override
+    public void purge() {
+        for (StoredVolume volume : scan().volumes()) {
+            deleteVolume(new VolumeRef(volume.name(), volume.format()));
+        }
+        Path dir = definition.path();
+        try {
+            Path metadata = dir.resolve(DirPoolDriver.METADATA_DIR);
+            if (Files.isDirectory(metadata, LinkOption.NOFOLLOW_LINKS)) {
+                try (Stream<Path> tree = Files.walk(metadata)) {
+                    for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            try (Stream<Path> left = Files.list(dir)) {
+                if (left.findAny().isEmpty()) {
+                    Files.delete(dir);
+                }
+            }
+        } catch (IOException e) {
+            throw StorageFailures.translate("purge pool '" + definition.name() + "'", e);
+        }
+    }
+
+    /** The file of volume {@code name}; the name rule keeps it a direct child of the pool directory. */
+    private Path fileOf(String name) {
+        Path file = definition.path().resolve(ResourceName.require("volume", name));
+        if (!definition.path().equals(file.getParent())) {
+            throw CairnException.invalidArgument("volume name '" + name + "' leaves the pool");
+        }
+        return file;
+    }
+
+    private Path existingFile(VolumeRef volume) {
+        Path file = fileOf(volume.name());
+        if (!FileAllocation.isRegularFile(file)) {
+            throw CairnException.noVolume(definition.name(), volume.name())
+                    .with("detail", "the volume's file is missing from " + definition.path());
+        }
+        return file;
+    }
+
+    private Optional<String> whyNotAVolume(Path entry, String name) {
+        if (!ResourceName.isValid(name)) {
+            return Optional.of("not a valid volume name");
+        }
+        if (Files.isSymbolicLink(entry)) {
+            return Optional.of("symbolic link (volumes must be files inside the pool)");
+        }
+        if (!Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of("not a regular file");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<VolumeFormat> probe(Path file) {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return formats.probe(in.readNBytes(VolumeFormat.PROBE_BYTES));
+        } catch (IOException e) {
+            throw StorageFailures.translate("probe " + file.getFileName(), e);
+        }
+    }
+
+    private StoredVolume stored(String name, VolumeFormat format, Path file) {
+        try {
+            return new StoredVolume(name, format.name(), file.toString(), format.capacityBytes(file),
+                    FileAllocation.allocatedBytes(file));
+        } catch (IOException e) {
+            throw StorageFailures.translate("describe volume '" + name + "'", e);
+        }
+    }
+
+    private static void deleteQuietly(Path file, RuntimeException cause) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.cairn.pool.spi;
+
+import java.nio.file.Path;
+
+/**
+ * A file format for volumes stored as files (raw, qcow2). Implementations are stateless and register
+ * with {@link java.util.ServiceLoader}; {@link VolumeFormats} finds them.
+ *
+ * <p>Every method works on a file the caller has already confined to its pool (a regular file, not a
+ * link). Errors are {@link dev.cairn.api.CairnException}s.
+ */
+public interface VolumeFormat {
+
+    /** The format name clients use, e.g. {@code qcow2}. */
+    String name();
+
+    /**
+     * Whether {@code header} (the first bytes of a file, at most {@link #PROBE_BYTES}) is in this format.
+     * Raw claims every file no other format claims and is asked last.
+     */
+    boolean probe(byte[] header);
+
+    /**
+     * Fills a new, empty file with an empty volume of {@code capacityBytes}. The caller removes the
+     * file when this fails.
+     */
+    void create(Path file, long capacityBytes);
+
+    /** The virtual size of the volume in {@code file}. */
+    long capacityBytes(Path file);
+
+    /** Opens the volume in {@code file}. */
+    BlockDevice open(Path file, boolean writable);
+
+    /**
+     * Changes the virtual size; growing reads the new tail as zeroes. The caller has already refused a
+     * shrink the user did not allow.
+     */
+    void resize(Path file, long capacityBytes);
+
+    /** How many leading bytes of a file {@link #probe(byte[])} is given. */
+    int PROBE_BYTES = 512;
+}

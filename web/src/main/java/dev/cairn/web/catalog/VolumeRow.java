@@ -1,0 +1,11 @@
+package dev.cairn.web.catalog;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.relational.core.mapping.Table;
+
+/** A volume in the catalog; its bytes, capacity and allocation live on storage. */
+@Table("volume")
+public record VolumeRow(@Id Long id, long poolId, String name, UUID volumeKey, String format, Instant createdAt) {
+}

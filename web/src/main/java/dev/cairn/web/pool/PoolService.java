@@ -1,0 +1,235 @@
+package dev.cairn.web.pool;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.PoolCreateRequest;
+import dev.cairn.api.PoolInfo;
+import dev.cairn.api.RefreshReport;
+import dev.cairn.api.ResourceName;
+import dev.cairn.pool.spi.ActivePool;
+import dev.cairn.pool.spi.PoolDefinition;
+import dev.cairn.pool.spi.PoolDriver;
+import dev.cairn.pool.spi.PoolDrivers;
+import dev.cairn.pool.spi.PoolUsage;
+import dev.cairn.pool.spi.StoredVolume;
+import dev.cairn.pool.spi.VolumeRef;
+import dev.cairn.web.CairnProperties;
+import dev.cairn.web.StorageLocks;
+import dev.cairn.web.catalog.PoolRepository;
+import dev.cairn.web.catalog.PoolRow;
+import dev.cairn.web.catalog.VolumeRepository;
+import dev.cairn.web.catalog.VolumeRow;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+
+/**
+ * Pools: define, build, start, stop, refresh and undefine, keeping the catalog and the started pools
+ * in step. Defining pools is serialized by this object's monitor; everything that changes a pool's set of
+ * volumes runs under that pool's namespace lock ({@link StorageLocks}).
+ */
+@Service
+public class PoolService {
+    /** The pool every new service gets, so volumes can be made at once. */
+    public static final String DEFAULT_POOL = "default";
+
+    private final PoolRepository pools;
+    private final VolumeRepository volumes;
+    private final ActivePools active;
+    private final PoolDrivers drivers;
+    private final StorageLocks locks;
+    private final CairnProperties properties;
+
+    PoolService(PoolRepository pools, VolumeRepository volumes, ActivePools active, PoolDrivers drivers,
+                StorageLocks locks, CairnProperties properties) {
+        this.pools = pools;
+        this.volumes = volumes;
+        this.active = active;
+        this.drivers = drivers;
+        this.locks = locks;
+        this.properties = properties;
+    }
+
+    /** All pools, by name. */
+    public List<PoolInfo> list() {
+        return pools.findAllByOrderByNameAsc().stream().map(this::info).toList();
+    }
+
+    /** One pool; {@code NO_STORAGE_POOL} when there is none of that name. */
+    public PoolInfo get(String name) {
+        return info(lookup(name));
+    }
+
+    /** The catalog row of pool {@code name}; {@code NO_STORAGE_POOL} when there is none. */
+    public PoolRow lookup(String name) {
+        ResourceName.require("pool", name);
+        return pools.findByName(name).orElseThrow(() -> CairnException.noPool(name));
+    }
+
+    /**
+     * Defines, builds and starts a pool, then adopts the volumes its storage already holds (so a pool
+     * defined again over old storage comes back with its volumes). Nothing is created when it fails.
+     */
+    public synchronized PoolInfo create(PoolCreateRequest request) {
+        PoolDriver driver = drivers.lookup(request.type());
+        Path path = request.path() == null ? properties.dataDir().resolve("pools").resolve(request.name())
+                : absolutePath(request.path());
+        if (pools.findByName(request.name()).isPresent()) {
+            throw new CairnException(ErrorCode.NAME_TAKEN, "a pool named '" + request.name() + "' exists",
+                    Map.of("pool", request.name()), null);
+        }
+        refuseOverlap(request.name(), path);
+        PoolDefinition definition = new PoolDefinition(request.name(), UUID.randomUUID(), driver.type(), path);
+        driver.build(definition);
+        ActivePool started = driver.start(definition);
+        PoolRow row = pools.save(new PoolRow(null, definition.name(), definition.uuid(), definition.type(),
+                path.toString(), true, Instant.now()));
+        active.put(started);
+        reconcile(row, started);
+        return info(row);
+    }
+
+    /** Starts a defined pool (idempotent) and marks it to start with the service. */
+    public PoolInfo start(String name) {
+        PoolRow row = lookup(name);
+        return locks.inNamespace(name, () -> {
+            if (active.find(name).isEmpty()) {
+                active.put(drivers.lookup(row.type()).start(definition(row)));
+            }
+            return info(pools.save(row.withAutostart(true)));
+        });
+    }
+
+    /** Stops a pool (idempotent); its volumes stay in the catalog and on storage. */
+    public PoolInfo stop(String name) {
+        PoolRow row = lookup(name);
+        return locks.inNamespace(name, () -> {
+            active.remove(name);
+            return info(pools.save(row.withAutostart(false)));
+        });
+    }
+
+    /** Compares storage with the catalog: adopts what appeared, forgets what vanished. */
+    public RefreshReport refresh(String name) {
+        PoolRow row = lookup(name);
+        ActivePool pool = active.require(name);
+        return locks.inNamespace(name, () -> reconcile(row, pool));
+    }
+
+    /**
+     * Undefines a pool. With volumes it is refused ({@code HAS_VOLUMES}) unless {@code purge}, which
+     * deletes every volume and the pool's storage first.
+     */
+    public void delete(String name, boolean purge) {
+        PoolRow row = lookup(name);
+        locks.inNamespace(name, () -> {
+            List<VolumeRow> held = volumes.findByPoolIdOrderByNameAsc(row.id());
+            if (!held.isEmpty() && !purge) {
+                throw new CairnException(ErrorCode.HAS_VOLUMES, "pool '" + name + "' still holds " + held.size()
+                        + " volume(s); delete them first or pass purge=true", Map.of("pool", name), null);
+            }
+            if (purge) {
+                ActivePool pool = active.find(name).orElseGet(() -> drivers.lookup(row.type()).start(definition(row)));
+                for (VolumeRow volume : held) {
+                    locks.changing(name, volume.name(), () -> {
+                        pool.deleteVolume(new VolumeRef(volume.name(), volume.format()));
+                        volumes.delete(volume);
+                        return null;
+                    });
+                }
+                pool.purge();
+            }
+            active.remove(name);
+            pools.delete(row);
+            return null;
+        });
+        locks.forgetPool(name);
+    }
+
+    /** Creates the {@code default} dir pool when the catalog has no pool at all. */
+    public synchronized void ensureDefaultPool() {
+        if (pools.count() == 0) {
+            create(new PoolCreateRequest(DEFAULT_POOL, "dir", properties.defaultPoolPath().toString()));
+        }
+    }
+
+    /** Starts every pool marked to start, and reconciles each with its storage; returns what was found. */
+    public Map<String, RefreshReport> startAll() {
+        Map<String, RefreshReport> reports = new java.util.LinkedHashMap<>();
+        for (PoolRow row : pools.findAllByOrderByNameAsc()) {
+            if (row.autostart() && active.find(row.name()).isEmpty()) {
+                ActivePool started = drivers.lookup(row.type()).start(definition(row));
+                active.put(started);
+                reports.put(row.name(), locks.inNamespace(row.name(), () -> reconcile(row, started)));
+            }
+        }
+        return reports;
+    }
+
+    private RefreshReport reconcile(PoolRow row, ActivePool pool) {
+        List<StoredVolume> stored = pool.scan().volumes();
+        List<VolumeRow> known = volumes.findByPoolIdOrderByNameAsc(row.id());
+        Set<String> knownNames = known.stream().map(VolumeRow::name).collect(Collectors.toSet());
+        Set<String> storedNames = stored.stream().map(StoredVolume::name).collect(Collectors.toSet());
+        List<String> adopted = new ArrayList<>();
+        for (StoredVolume volume : stored) {
+            if (!knownNames.contains(volume.name())) {
+                volumes.save(new VolumeRow(null, row.id(), volume.name(), UUID.randomUUID(), volume.format(),
+                        Instant.now()));
+                adopted.add(volume.name());
+            }
+        }
+        List<String> vanished = new ArrayList<>();
+        for (VolumeRow volume : known) {
+            if (!storedNames.contains(volume.name())) {
+                volumes.delete(volume);
+                vanished.add(volume.name());
+            }
+        }
+        return new RefreshReport(adopted, vanished, pool.scan().ignored());
+    }
+
+    private PoolInfo info(PoolRow row) {
+        int count = volumes.countByPoolId(row.id());
+        return active.find(row.name()).map(pool -> {
+            PoolUsage usage = pool.usage();
+            return new PoolInfo(row.name(), row.uuid(), row.type(), PoolInfo.RUNNING, row.path(), usage.capacityBytes(),
+                    usage.allocationBytes(), usage.availableBytes(), count);
+        }).orElseGet(() -> new PoolInfo(row.name(), row.uuid(), row.type(),
+                row.autostart() ? PoolInfo.INACCESSIBLE : PoolInfo.INACTIVE, row.path(), 0, 0, 0, count));
+    }
+
+    static PoolDefinition definition(PoolRow row) {
+        return new PoolDefinition(row.name(), row.uuid(), row.type(), Path.of(row.path()));
+    }
+
+    private static Path absolutePath(String text) {
+        try {
+            Path path = Path.of(text);
+            if (!path.isAbsolute()) {
+                throw CairnException.invalidArgument("pool path '" + text + "' must be absolute");
+            }
+            return path.normalize();
+        } catch (InvalidPathException e) {
+            throw CairnException.invalidArgument("pool path is not a valid path: " + e.getReason());
+        }
+    }
+
+    /** Two pools sharing a directory, or one inside another, would adopt each other's files. */
+    private void refuseOverlap(String name, Path path) {
+        for (PoolRow other : pools.findAll()) {
+            Path otherPath = Path.of(other.path());
+            if (path.startsWith(otherPath) || otherPath.startsWith(path)) {
+                throw new CairnException(ErrorCode.OPERATION_INVALID, "pool path " + path + " overlaps pool '"
+                        + other.name() + "' at " + otherPath, Map.of("pool", name), null);
+            }
+        }
+    }
+}
