@@ -1,0 +1,142 @@
+package dev.cairn.e2e;
+
+import static dev.cairn.e2e.SharedService.api;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.cairn.web.testing.CairnProcess;
+import io.restassured.http.ContentType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What survives the service going away: a clean stop, a SIGKILL mid-upload, a lost catalog. */
+class RestartTest {
+    private static final int MIB = 1 << 20;
+
+    @Test
+    void volumesAndTheirBytesSurviveARestart(@TempDir Path dir) {
+        byte[] data = VolumeApiTest.random(3 * MIB, 7);
+        CairnProcess service = CairnProcess.start(dir.resolve("data"));
+        try {
+            create(service, "default", "durable", 16L * MIB);
+            SharedService.api(service).contentType(ContentType.BINARY).queryParam("offset", MIB).body(data)
+                    .put("/api/v1/pools/default/volumes/durable/content").then().statusCode(200);
+            service = service.restart();
+            assertThat(service.output()).contains("Cairn data directory: " + dir.resolve("data"));
+            SharedService.api(service).get("/api/v1/pools/default/volumes/durable").then().statusCode(200)
+                    .body("capacity", equalTo(16 * MIB));
+            assertThat(SharedService.api(service).header("Range", "bytes=" + MIB + "-" + (4 * MIB - 1))
+                    .get("/api/v1/pools/default/volumes/durable/content").asByteArray()).isEqualTo(data);
+        } finally {
+            service.close();
+        }
+    }
+
+    @Test
+    void killedMidUploadTheServiceRestartsWithCatalogAndPoolInAgreement(@TempDir Path dir) throws Exception {
+        CairnProcess service = CairnProcess.start(dir.resolve("data"));
+        try {
+            create(service, "default", "before-crash", MIB);
+            create(service, "default", "uploading", 256L * MIB);
+            CountDownLatch halfSent = new CountDownLatch(1);
+            CountDownLatch never = new CountDownLatch(1);
+            HttpRequest upload = HttpRequest.newBuilder(URI.create(service.baseUri()
+                            + "/api/v1/pools/default/volumes/uploading/content"))
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new StallingStream(64L * MIB, halfSent, never)), 256L * MIB))
+                    .build();
+            CompletableFuture<HttpResponse<String>> pending = HttpClient.newHttpClient()
+                    .sendAsync(upload, HttpResponse.BodyHandlers.ofString());
+            assertThat(halfSent.await(60, TimeUnit.SECONDS)).isTrue();
+            service.kill();
+            never.countDown();
+            assertThat(pending).failsWithin(30, TimeUnit.SECONDS);
+
+            service = service.restart();
+            SharedService.api(service).get("/api/v1/pools/default/volumes").then().statusCode(200)
+                    .body("name", equalTo(List.of("before-crash", "uploading")));
+            SharedService.api(service).post("/api/v1/pools/default/refresh").then().statusCode(200)
+                    .body("adopted", equalTo(List.of())).body("vanished", equalTo(List.of()));
+            SharedService.api(service).get("/api/v1/pools/default/volumes/uploading").then().statusCode(200)
+                    .body("capacity", equalTo(256 * MIB));
+        } finally {
+            service.close();
+        }
+    }
+
+    @Test
+    void aServiceThatDefinesAPoolOverExistingStorageAdoptsItsVolumes(@TempDir Path dir) {
+        Path poolPath = dir.resolve("shared-pool");
+        byte[] data = VolumeApiTest.random(MIB, 9);
+        try (CairnProcess first = CairnProcess.start(dir.resolve("first"))) {
+            SharedService.api(first).contentType(ContentType.JSON)
+                    .body(Map.of("name", "moving", "type", "dir", "path", poolPath.toString()))
+                    .post("/api/v1/pools").then().statusCode(201);
+            create(first, "moving", "cargo", 2L * MIB);
+            SharedService.api(first).contentType(ContentType.BINARY).body(data)
+                    .put("/api/v1/pools/moving/volumes/cargo/content").then().statusCode(200);
+        }
+        try (CairnProcess second = CairnProcess.start(dir.resolve("second"))) {
+            SharedService.api(second).contentType(ContentType.JSON)
+                    .body(Map.of("name", "arrived", "type", "dir", "path", poolPath.toString()))
+                    .post("/api/v1/pools").then().statusCode(201).body("volumeCount", equalTo(1));
+            assertThat(SharedService.api(second).header("Range", "bytes=0-" + (MIB - 1))
+                    .get("/api/v1/pools/arrived/volumes/cargo/content").asByteArray()).isEqualTo(data);
+        }
+    }
+
+    private static void create(CairnProcess service, String pool, String name, long capacity) {
+        SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", name, "capacity", capacity))
+                .post("/api/v1/pools/" + pool + "/volumes").then().statusCode(201);
+    }
+
+    /** Sends {@code beforeStall} bytes, signals, then blocks until released: an upload caught mid-way. */
+    private static final class StallingStream extends InputStream {
+        private final long beforeStall;
+        private final CountDownLatch halfSent;
+        private final CountDownLatch release;
+        private long sent;
+
+        StallingStream(long beforeStall, CountDownLatch halfSent, CountDownLatch release) {
+            this.beforeStall = beforeStall;
+            this.halfSent = halfSent;
+            this.release = release;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (sent >= beforeStall) {
+                halfSent.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("upload abandoned: the service was killed");
+            }
+            int n = (int) Math.min(len, beforeStall - sent);
+            java.util.Arrays.fill(b, off, off + n, (byte) 0x5a);
+            sent += n;
+            return n;
+        }
+    }
+}
