@@ -3,13 +3,15 @@ package dev.cairn.web.pool;
 import dev.cairn.web.CairnProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
-/** At start: says where the data lives, makes the default pool on a new catalog, starts pools. */
+/**
+ * At start: says where the data lives, makes the default pool on a new catalog, starts pools. Runs once
+ * every bean exists and before the web server opens, so no request ever sees a service without its pools.
+ */
 @Component
-class PoolStartup implements ApplicationRunner {
+class PoolStartup implements SmartInitializingSingleton {
     private static final Logger LOG = LoggerFactory.getLogger(PoolStartup.class);
 
     private final PoolService pools;
@@ -21,7 +23,7 @@ class PoolStartup implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         LOG.info("Cairn data directory: {} (catalog in {}, default pool in {})", properties.dataDir(),
                 properties.dataDir().resolve("catalog"), properties.defaultPoolPath());
         pools.ensureDefaultPool();
