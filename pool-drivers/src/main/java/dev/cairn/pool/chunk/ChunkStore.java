@@ -323,6 +323,11 @@ public final class ChunkStore implements Closeable {
         return storeCapacityBytes() - storeAllocatedBytes();
     }
 
+    /** The generation of the last commit (grows by one per commit). */
+    public long committedGeneration() {
+        return locked(() -> committed.generation());
+    }
+
     /** Node blocks in use, for capacity planning of the metadata file. */
     public long metadataAllocatedBlocks() {
         return locked(nodeBlocks::allocatedEntries);

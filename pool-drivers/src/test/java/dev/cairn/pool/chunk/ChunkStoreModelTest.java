@@ -52,7 +52,7 @@ class ChunkStoreModelTest {
                     model.assertMatches(store);
                 }
             }
-            for (long id : new ArrayList<>(toList(model.ids()))) {
+            for (long id : toList(model.ids())) {
                 store.deleteDevice(id);
                 model.delete(id);
             }

@@ -1,7 +1,5 @@
 package dev.cairn.pool.chunk;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,19 +8,30 @@ import java.util.Map;
 final class DeviceModel {
 
     private final Map<Long, byte[]> devices = new LinkedHashMap<>();
+    /** The store hands out ids 1, 2, 3, ... and never reuses one. */
+    private long nextId = 1;
 
     DeviceModel copy() {
         DeviceModel copy = new DeviceModel();
         devices.forEach((id, bytes) -> copy.devices.put(id, bytes.clone()));
+        copy.nextId = nextId;
         return copy;
     }
 
-    void create(long id, long capacity) {
-        devices.put(id, new byte[Math.toIntExact(capacity)]);
+    /** Adds an empty device; returns the id the store is expected to give it. */
+    long create(long capacity) {
+        devices.put(nextId, new byte[Math.toIntExact(capacity)]);
+        return nextId++;
     }
 
-    void snapshot(long origin, long id) {
-        devices.put(id, devices.get(origin).clone());
+    /** Adds a copy of {@code origin}; returns the id the store is expected to give it. */
+    long snapshot(long origin) {
+        devices.put(nextId, devices.get(origin).clone());
+        return nextId++;
+    }
+
+    long nextId() {
+        return nextId;
     }
 
     void delete(long id) {
@@ -63,17 +72,33 @@ final class DeviceModel {
 
     /** Every device of the model exists in the store with the same capacity and bytes, and no other does. */
     void assertMatches(ChunkStore store) {
+        String mismatch = mismatch(store);
+        if (mismatch != null) {
+            throw new AssertionError(mismatch);
+        }
+    }
+
+    /** Where the store differs from the model, or null when it does not. */
+    String mismatch(ChunkStore store) {
+        for (long id = 1; id < nextId; id++) {
+            if (store.deviceExists(id) != devices.containsKey(id)) {
+                return "device " + id + (devices.containsKey(id) ? " is missing" : " should not exist");
+            }
+        }
         for (Map.Entry<Long, byte[]> device : devices.entrySet()) {
             byte[] expected = device.getValue();
-            assertThat(store.deviceCapacityBytes(device.getKey())).as("capacity of %d", device.getKey())
-                    .isEqualTo(expected.length);
+            if (store.deviceCapacityBytes(device.getKey()) != expected.length) {
+                return "device " + device.getKey() + " has capacity " + store.deviceCapacityBytes(device.getKey())
+                        + ", expected " + expected.length;
+            }
             byte[] actual = new byte[expected.length];
             store.read(device.getKey(), 0, actual, 0, actual.length);
             if (!Arrays.equals(actual, expected)) {
                 int at = Arrays.mismatch(actual, expected);
-                throw new AssertionError("device " + device.getKey() + " differs from the model at byte " + at
-                        + " (chunk " + at / store.chunkSizeBytes() + ")");
+                return "device " + device.getKey() + " differs from the model at byte " + at
+                        + " (chunk " + at / store.chunkSizeBytes() + ")";
             }
         }
+        return null;
     }
 }

@@ -1,5 +1,7 @@
 package dev.cairn.pool.chunk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.Random;
 
 /** Random device operations applied to a store and to its model alike. */
@@ -7,6 +9,7 @@ final class RandomWorkload {
 
     private final Random random;
     private final int chunk;
+    private boolean lastStepCommits;
 
     RandomWorkload(Random random, int chunkSizeBytes) {
         this.random = random;
@@ -17,39 +20,51 @@ final class RandomWorkload {
         return random;
     }
 
-    /** One operation; the model follows only when the store accepted it. */
+    /**
+     * One operation, applied to the model first: when the store then fails, the model shows what the
+     * operation would have made. {@link #lastStepCommits()} says whether the store commits it.
+     */
     void step(ChunkStore store, DeviceModel model) {
         int roll = random.nextInt(100);
+        lastStepCommits = true;
         if (model.size() == 0 || roll < 4) {
             long capacity = (8 + random.nextInt(48)) * (long) chunk + random.nextInt(3) * 1000L;
-            model.create(store.createDevice(capacity), capacity);
+            long expectedId = model.create(capacity);
+            assertThat(store.createDevice(capacity)).isEqualTo(expectedId);
             return;
         }
         long id = model.idAt(random.nextInt(model.size()));
         long capacity = model.bytes(id).length;
         if (roll < 55) {
+            lastStepCommits = false;
             write(store, model, id, capacity);
         } else if (roll < 65) {
+            lastStepCommits = false;
             long offset = (long) (random.nextDouble() * capacity);
             long len = (long) (random.nextDouble() * (capacity - offset));
-            store.discard(id, offset, len);
             model.discard(id, offset, len);
+            store.discard(id, offset, len);
         } else if (roll < 75 && model.size() < 40) {
-            model.snapshot(id, store.snapshotDevice(id));
+            long expectedId = model.snapshot(id);
+            assertThat(store.snapshotDevice(id)).isEqualTo(expectedId);
         } else if (roll < 83 && model.size() > 1) {
-            store.deleteDevice(id);
             model.delete(id);
+            store.deleteDevice(id);
         } else if (roll < 88) {
             long from = model.idAt(random.nextInt(model.size()));
-            store.revert(id, from);
             model.revert(id, from);
+            store.revert(id, from);
         } else if (roll < 92) {
             long newCapacity = Math.max(0, capacity + (random.nextInt(17) - 8) * (long) chunk + random.nextInt(2) * 333);
-            store.resize(id, newCapacity);
             model.resize(id, newCapacity);
+            store.resize(id, newCapacity);
         } else {
             store.commit();
         }
+    }
+
+    boolean lastStepCommits() {
+        return lastStepCommits;
     }
 
     private void write(ChunkStore store, DeviceModel model, long id, long capacity) {
@@ -74,7 +89,7 @@ final class RandomWorkload {
         if (random.nextInt(8) != 0) {
             random.nextBytes(buf);
         }
-        store.write(id, offset, buf, 0, len);
         model.write(id, offset, buf);
+        store.write(id, offset, buf, 0, len);
     }
 }
