@@ -9,6 +9,7 @@ final class ChunkData {
 
     private final FileChannel channel;
     private final int chunkSizeBytes;
+    private boolean writtenSinceForce;
 
     ChunkData(FileChannel channel, int chunkSizeBytes) {
         this.channel = channel;
@@ -33,6 +34,7 @@ final class ChunkData {
     }
 
     void write(long chunk, int inChunkOffset, byte[] buf, int off, int len) throws IOException {
+        writtenSinceForce = true;
         ByteBuffer source = ByteBuffer.wrap(buf, off, len);
         long position = chunk * chunkSizeBytes + inChunkOffset;
         while (source.hasRemaining()) {
@@ -40,8 +42,12 @@ final class ChunkData {
         }
     }
 
+    /** Forces the data file; skipped when nothing was written since the last force. */
     void force() throws IOException {
-        channel.force(false);
+        if (writtenSinceForce) {
+            channel.force(false);
+            writtenSinceForce = false;
+        }
     }
 
     void close() throws IOException {

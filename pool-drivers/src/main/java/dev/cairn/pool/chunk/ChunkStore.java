@@ -44,6 +44,8 @@ public final class ChunkStore implements Closeable {
 
     static final String DATA_FILE = "chunks.data";
     static final String METADATA_FILE = "chunks.meta";
+    /** 64 MiB of (sparse) node region at least: room for some 100,000 devices' records. */
+    static final long DEFAULT_MIN_NODE_BLOCKS = 16384;
 
     private final Object lock = new Object();
     private final StoreLayout layout;
@@ -95,7 +97,7 @@ public final class ChunkStore implements Closeable {
     public static ChunkStore create(Path dir, int chunkSizeBytes, ChunkStoreOptions options) {
         long dataChunkCount = options.capacityBytes() / chunkSizeBytes;
         long nodeBlockCount = options.nodeBlockCount() > 0 ? options.nodeBlockCount()
-                : Math.max(1024, dataChunkCount / 8);
+                : Math.max(DEFAULT_MIN_NODE_BLOCKS, dataChunkCount / 8);
         StoreLayout layout = new StoreLayout(chunkSizeBytes, dataChunkCount, nodeBlockCount, options.nodeFanout());
         try {
             Files.createDirectories(dir);

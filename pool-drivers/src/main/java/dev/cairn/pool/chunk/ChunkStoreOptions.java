@@ -7,7 +7,7 @@ import java.util.Objects;
  * How a chunk store is built and run.
  *
  * @param capacityBytes      size of the data area (build only; rounded down to whole chunks)
- * @param nodeBlockCount     4 KiB blocks for B-tree nodes (build only; 0 = one per 8 data chunks, at least 1024)
+ * @param nodeBlockCount     4 KiB blocks for B-tree nodes (build only; 0 = one per 8 data chunks, at least 16384)
  * @param nodeCacheBytes     bound of the metadata cache (tree nodes and refcount pages), default 64 MiB
  * @param autoCommitInterval commit this often when something changed; {@link Duration#ZERO} = only
  *                           explicit commits (plus those every snapshot, delete, revert and close make)
