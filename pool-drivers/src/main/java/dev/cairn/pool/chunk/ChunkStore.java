@@ -281,20 +281,22 @@ public final class ChunkStore implements Closeable {
     /**
      * Reports where device {@code b} differs from device {@code a}, walking both trees and skipping
      * the subtrees they share: the cost follows what changed. Ranges are clipped to {@code b}'s capacity.
+     * A range may be reported although its bytes are equal (both sides wrote the same bytes separately).
+     *
+     * @return the number of tree nodes read, a measure of the cost
      */
-    public void diff(long a, long b, DiffVisitor visitor) {
-        locked(() -> {
+    public long diff(long a, long b, DiffVisitor visitor) {
+        return locked(() -> {
             Device from = lookupDevice(a);
             Device to = lookupDevice(b);
             long chunk = layout.chunkSizeBytes();
-            TreeDiff.diff(nodes, from.mappingRoot(), to.mappingRoot(), (first, count, kind) -> {
+            return TreeDiff.diff(nodes, from.mappingRoot(), to.mappingRoot(), (first, count, kind) -> {
                 long start = first * chunk;
                 long end = Math.min(to.capacityBytes(), (first + count) * chunk);
                 if (start < end) {
                     visitor.range(start, end - start, kind);
                 }
             });
-            return null;
         });
     }
 
@@ -380,6 +382,22 @@ public final class ChunkStore implements Closeable {
                 closeQuietly();
             }
         }
+    }
+
+    /** The data chunk space map, for tests that plant leaks and corruption. */
+    SpaceMap dataChunkMap() {
+        return dataChunks;
+    }
+
+    /** Blocks in the metadata cache now, and its bound. */
+    int cachedBlocks() {
+        synchronized (lock) {
+            return cache.size();
+        }
+    }
+
+    int cacheBoundBlocks() {
+        return cache.maxBlocks();
     }
 
     private void closeQuietly() {

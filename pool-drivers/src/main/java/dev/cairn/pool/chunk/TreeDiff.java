@@ -31,6 +31,7 @@ final class TreeDiff {
 
     private final NodeStore nodes;
     private final ChunkRuns out;
+    private long nodesRead;
     private long runStart = -1;
     private long runLength;
     private DiffKind runKind;
@@ -40,8 +41,11 @@ final class TreeDiff {
         this.out = out;
     }
 
-    static void diff(NodeStore nodes, long rootA, long rootB, ChunkRuns out) throws IOException {
-        new TreeDiff(nodes, out).walk(rootA, rootB);
+    /** Reports the runs where tree B differs from tree A; returns the number of nodes read. */
+    static long diff(NodeStore nodes, long rootA, long rootB, ChunkRuns out) throws IOException {
+        TreeDiff diff = new TreeDiff(nodes, out);
+        diff.walk(rootA, rootB);
+        return diff.nodesRead;
     }
 
     private void walk(long rootA, long rootB) throws IOException {
@@ -97,6 +101,7 @@ final class TreeDiff {
     private Deque<Item> start(long root) throws IOException {
         Deque<Item> items = new ArrayDeque<>();
         if (root != NodeStore.NO_NODE) {
+            nodesRead++;
             items.push(new Subtree(0, root, nodes.load(root).level));
         }
         return items;
@@ -105,6 +110,7 @@ final class TreeDiff {
     private void open(Deque<Item> side) throws IOException {
         Subtree subtree = (Subtree) side.pop();
         TreeNode node = nodes.load(subtree.address());
+        nodesRead++;
         for (int i = node.count() - 1; i >= 0; i--) {
             side.push(node.isLeaf()
                     ? new Entry(node.key(i), node.value(i))
