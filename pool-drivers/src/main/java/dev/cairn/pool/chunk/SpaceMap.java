@@ -1,8 +1,6 @@
 package dev.cairn.pool.chunk;
 
 import java.io.IOException;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Reference counts and allocation for one kind of space: data chunks, or node blocks.
@@ -17,8 +15,8 @@ final class SpaceMap {
     private final RefcountPages pages;
     private final long firstPage;
     private final long entryCount;
-    private final Set<Long> pending = new HashSet<>();
-    private final Set<Long> allocatedThisTransaction = new HashSet<>();
+    private final EntrySet pending = new EntrySet();
+    private final EntrySet allocatedThisTransaction = new EntrySet();
     private long allocatedEntries;
     private long cursor;
 
@@ -99,7 +97,10 @@ final class SpaceMap {
 
     private long takeFreeIn(long page) throws IOException {
         RefcountPage counts = pages.page(firstPage + page);
-        for (int slot = 0; slot < RefcountPage.ENTRIES; slot++) {
+        // Start at the cursor within its own page: sequential allocation then costs O(1) per entry.
+        int start = page == cursor / RefcountPage.ENTRIES ? (int) (cursor % RefcountPage.ENTRIES) : 0;
+        for (int i = 0; i < RefcountPage.ENTRIES; i++) {
+            int slot = (start + i) % RefcountPage.ENTRIES;
             long entry = page * RefcountPage.ENTRIES + slot;
             if (entry < entryCount && counts.get(slot) == 0 && !pending.contains(entry)) {
                 counts.set(slot, 1);
@@ -107,7 +108,7 @@ final class SpaceMap {
                 pages.addFree(firstPage + page, -1);
                 allocatedEntries++;
                 allocatedThisTransaction.add(entry);
-                cursor = entry + 1;
+                cursor = entry + 1 < entryCount ? entry + 1 : 0;
                 return entry;
             }
         }
@@ -121,9 +122,7 @@ final class SpaceMap {
 
     /** After the new refcount pages are written: pending entries count as free in the next index. */
     void releasePending() {
-        for (long entry : pending) {
-            pages.addFree(pageOf(entry), 1);
-        }
+        pending.forEachPage((page, members) -> pages.addFree(firstPage + page, members));
         pending.clear();
     }
 
