@@ -220,7 +220,7 @@ public final class ChunkStore implements Closeable {
     /** Reads {@code len} bytes at {@code offset}; unmapped ranges read as zeros. */
     public void read(long deviceId, long offset, byte[] buf, int off, int len) {
         Objects.checkFromIndexSize(off, len, buf.length);
-        locked(() -> {
+        inspect(() -> {
             Device device = lookupDevice(deviceId);
             checkRange(device, offset, len);
             deviceIo.read(device, offset, buf, off, len);
@@ -286,7 +286,7 @@ public final class ChunkStore implements Closeable {
      * @return the number of tree nodes read, a measure of the cost
      */
     public long diff(long a, long b, DiffVisitor visitor) {
-        return locked(() -> {
+        return inspect(() -> {
             Device from = lookupDevice(a);
             Device to = lookupDevice(b);
             long chunk = layout.chunkSizeBytes();
@@ -301,16 +301,16 @@ public final class ChunkStore implements Closeable {
     }
 
     public long deviceCapacityBytes(long id) {
-        return locked(() -> lookupDevice(id).capacityBytes());
+        return inspect(() -> lookupDevice(id).capacityBytes());
     }
 
     /** Bytes of the chunks the device maps, shared ones included. */
     public long deviceAllocatedBytes(long id) {
-        return locked(() -> lookupDevice(id).mappedChunks() * layout.chunkSizeBytes());
+        return inspect(() -> lookupDevice(id).mappedChunks() * layout.chunkSizeBytes());
     }
 
     public boolean deviceExists(long id) {
-        return locked(() -> devices.find(id).isPresent());
+        return inspect(() -> devices.find(id).isPresent());
     }
 
     public long storeCapacityBytes() {
@@ -319,7 +319,7 @@ public final class ChunkStore implements Closeable {
 
     /** Bytes of data chunks with at least one reference. */
     public long storeAllocatedBytes() {
-        return locked(() -> dataChunks.allocatedEntries() * layout.chunkSizeBytes());
+        return inspect(() -> dataChunks.allocatedEntries() * layout.chunkSizeBytes());
     }
 
     /** Capacity minus allocation (chunks freed since the last commit count as free: a commit reclaims them). */
@@ -329,12 +329,12 @@ public final class ChunkStore implements Closeable {
 
     /** The generation of the last commit (grows by one per commit). */
     public long committedGeneration() {
-        return locked(() -> committed.generation());
+        return inspect(() -> committed.generation());
     }
 
     /** Node blocks in use, for capacity planning of the metadata file. */
     public long metadataAllocatedBlocks() {
-        return locked(nodeBlocks::allocatedEntries);
+        return inspect(nodeBlocks::allocatedEntries);
     }
 
     /** Makes every change so far durable; a no-op when nothing changed. */
@@ -347,7 +347,7 @@ public final class ChunkStore implements Closeable {
 
     /** Recomputes every reference count from the trees and compares with the stored ones. Changes nothing. */
     public CheckReport check() {
-        return locked(() -> new RefcountAudit(layout, nodes, dataChunks, devices).run(false));
+        return inspect(() -> new RefcountAudit(layout, nodes, dataChunks, devices).run(false));
     }
 
     /** Like {@link #check()}, then drops leaked references and fixes free and mapped counts, and commits. */
@@ -507,19 +507,13 @@ public final class ChunkStore implements Closeable {
     }
 
     /**
-     * Runs {@code work} under the lock. Failures that are thrown before anything changed (no such
-     * device, store full, bad arguments) leave the store usable; any other failure may have left the
-     * in-memory state half-changed, so the store is marked failed.
+     * Runs {@code work}, which changes the store, under the lock. Failures thrown before anything
+     * changed (no such device, store full, bad arguments) leave the store usable; any other failure
+     * may have left the in-memory state half-changed, so the store is marked failed.
      */
     private <T> T locked(LockedWork<T> work) {
         synchronized (lock) {
-            if (closed) {
-                throw new ChunkStoreException(ChunkStoreException.Reason.CLOSED, "chunk store is closed");
-            }
-            if (failed) {
-                throw new ChunkStoreException(ChunkStoreException.Reason.STORE_FAILED,
-                        "chunk store failed earlier; reopen it to recover the last commit");
-            }
+            checkUsable();
             try {
                 return work.run();
             } catch (ChunkStoreException e) {
@@ -537,6 +531,31 @@ public final class ChunkStore implements Closeable {
                 failed = true;
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Runs {@code work}, which only reads, under the lock. A failure leaves the state as it was (a
+     * dirty block whose write-back failed stays cached and dirty), so the store stays usable.
+     */
+    private <T> T inspect(LockedWork<T> work) {
+        synchronized (lock) {
+            checkUsable();
+            try {
+                return work.run();
+            } catch (IOException e) {
+                throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, e.getMessage(), e);
+            }
+        }
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw new ChunkStoreException(ChunkStoreException.Reason.CLOSED, "chunk store is closed");
+        }
+        if (failed) {
+            throw new ChunkStoreException(ChunkStoreException.Reason.STORE_FAILED,
+                    "chunk store failed earlier; reopen it to recover the last commit");
         }
     }
 

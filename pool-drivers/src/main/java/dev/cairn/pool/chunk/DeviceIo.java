@@ -62,17 +62,22 @@ final class DeviceIo {
         return current;
     }
 
-    /** Unmaps the whole chunks of the range and writes zeros over its partial chunks. */
+    /**
+     * Unmaps the whole chunks of the range and writes zeros over its partial chunks. A range that
+     * runs to the end of the device also unmaps a last chunk the capacity cuts short: its bytes past
+     * the capacity are zero already (see {@link #truncate}).
+     */
     Device discard(Device device, long offset, long len) throws IOException {
         long end = offset + len;
         long firstWhole = (offset + chunkSizeBytes - 1) / chunkSizeBytes;
-        long endWhole = end / chunkSizeBytes;
+        long endWhole = end == device.capacityBytes() ? (end + chunkSizeBytes - 1) / chunkSizeBytes
+                : end / chunkSizeBytes;
         if (firstWhole >= endWhole) {
             return zero(device, offset, end);
         }
         Device current = zero(device, offset, firstWhole * chunkSizeBytes);
         current = unmapRange(current, firstWhole, endWhole);
-        return zero(current, endWhole * chunkSizeBytes, end);
+        return zero(current, Math.min(end, endWhole * chunkSizeBytes), end);
     }
 
     /** Drops everything at or beyond {@code newCapacityBytes}, zeroing the rest of a partial last chunk. */

@@ -157,6 +157,18 @@ class ChunkStoreBehaviourTest {
     }
 
     @Test
+    void discardingToTheEndUnmapsALastChunkTheCapacityCutsShort() {
+        try (ChunkStore store = ChunkStore.create(dir, CHUNK, options(64))) {
+            long id = store.createDevice(2L * CHUNK + 100);
+            store.write(id, 0, filled(2 * CHUNK + 100, 3), 0, 2 * CHUNK + 100);
+            store.discard(id, CHUNK, CHUNK + 100);
+            assertThat(store.deviceAllocatedBytes(id)).isEqualTo(CHUNK);
+            store.resize(id, 3L * CHUNK);
+            assertThat(read(store, id, CHUNK, 2 * CHUNK)).isEqualTo(new byte[2 * CHUNK]);
+        }
+    }
+
+    @Test
     void shrinkingThenGrowingReadsZerosBeyondTheShrinkPoint() {
         try (ChunkStore store = ChunkStore.create(dir, CHUNK, options(64))) {
             long id = store.createDevice(4L * CHUNK);

@@ -41,7 +41,7 @@ class ChunkStoreModelTest {
         try {
             for (int step = 0; step < 600; step++) {
                 workload.step(store, model);
-                if (step % 25 == 24) {
+                if (step % 10 == 9) {
                     model.assertMatches(store);
                     assertDiffsAgree(store, model, workload.random());
                     assertThat(store.check().problems()).isEmpty();
