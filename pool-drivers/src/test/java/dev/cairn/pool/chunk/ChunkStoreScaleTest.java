@@ -96,4 +96,32 @@ class ChunkStoreScaleTest {
     private static byte fill(int chunkIndex) {
         return (byte) (chunkIndex % 255 + 1);
     }
+
+    @Test
+    void aOneTebibyteStoreWithAOneTebibyteDeviceIsSparseAndWorks() throws java.io.IOException {
+        long tebibyte = 1L << 40;
+        int chunk = 64 * 1024;
+        ChunkStoreOptions options = ChunkStoreOptions.withCapacity(tebibyte).withAutoCommitInterval(Duration.ZERO);
+        long started = System.nanoTime();
+        long id;
+        try (ChunkStore store = ChunkStore.create(dir, chunk, options)) {
+            id = store.createDevice(tebibyte);
+            store.write(id, 0, new byte[] {1}, 0, 1);
+            store.write(id, tebibyte - 1, new byte[] {2}, 0, 1);
+            long snapshot = store.snapshotDevice(id);
+            store.write(snapshot, tebibyte / 2, new byte[] {3}, 0, 1);
+            assertThat(store.storeCapacityBytes()).isEqualTo(tebibyte);
+            assertThat(store.storeAllocatedBytes()).isEqualTo(3L * chunk);
+        }
+        try (ChunkStore store = ChunkStore.open(dir, options)) {
+            byte[] one = new byte[1];
+            store.read(id, tebibyte - 1, one, 0, 1);
+            assertThat(one[0]).isEqualTo((byte) 2);
+            assertThat(store.metadataAllocatedBlocks()).as("node blocks follow use, not capacity").isLessThan(32);
+            assertThat(store.check().problems()).isEmpty();
+        }
+        System.out.printf("1 TiB store: built, used, reopened and checked in %d ms; sparse metadata file of %d bytes%n",
+                (System.nanoTime() - started) / 1_000_000,
+                java.nio.file.Files.size(dir.resolve(ChunkStore.METADATA_FILE)));
+    }
 }
