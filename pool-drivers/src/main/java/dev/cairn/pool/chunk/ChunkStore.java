@@ -1,0 +1,590 @@
+package dev.cairn.pool.chunk;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The raw chunk store of a {@code chunk} pool: one data file of fixed-size chunks and one metadata
+ * file, shared by every device (volume, snapshot, clone) of the pool.
+ *
+ * <p>Each device maps logical chunks to data chunks through its own copy-on-write B-tree
+ * ({@link ShadowTree}); nodes and data chunks are reference counted lazily, so a snapshot is one new
+ * device record sharing the origin's root, whatever the device size. A write shadows the path to the
+ * leaf; a data chunk is written in place only when it was allocated since the last commit and is not
+ * shared, otherwise it is copied on write. Unmapped ranges read as zeros; all-zero whole-chunk writes
+ * and discards unmap.
+ *
+ * <p><b>Durability.</b> Changes become durable at a commit: new nodes and refcount pages are written
+ * to places the committed state does not use, files are forced, then a checksummed superblock (two
+ * alternating slots, generation counter) is written and forced. {@link #open} recovers exactly the
+ * last commit. Commits happen on {@link #commit()}, {@link #close()}, every device create, snapshot,
+ * delete, revert and resize, when space runs out and freed space is waiting for a commit, and every
+ * {@link ChunkStoreOptions#autoCommitInterval()} while something changed.
+ *
+ * <p><b>Errors.</b> Every method throws {@link ChunkStoreException}: {@code NO_SUCH_DEVICE},
+ * {@code STORE_FULL} (nothing of the failing step was changed; earlier chunks of a multi-chunk write
+ * may have been), {@code CORRUPT}, {@code IO_ERROR}; after an I/O error or an internal failure the
+ * store is failed ({@code STORE_FAILED}) and must be reopened, which recovers the last commit.
+ * Bad arguments throw {@link IllegalArgumentException}.
+ *
+ * <p><b>Thread-safety.</b> Every method takes one store-wide lock ({@code lock}); all mutable state
+ * below is guarded by it.
+ */
+public final class ChunkStore implements Closeable {
+
+    static final String DATA_FILE = "chunks.data";
+    static final String METADATA_FILE = "chunks.meta";
+    /** 64 MiB of (sparse) node region at least: room for some 100,000 devices' records. */
+    static final long DEFAULT_MIN_NODE_BLOCKS = 16384;
+
+    private final Object lock = new Object();
+    private final StoreLayout layout;
+    private final MetadataFile metadata;
+    private final ChunkData data;
+    private final BlockCache cache;
+    private final RefcountPages pages;
+    private final SpaceMap dataChunks;
+    private final SpaceMap nodeBlocks;
+    private final NodeStore nodes;
+    private final ShadowTree tree;
+    private final DeviceTable devices;
+    private final DeviceIo deviceIo;
+    private final boolean syncOnCommit;
+    private final ScheduledExecutorService autoCommit;
+    private Superblock committed;
+    private long nextDeviceId;
+    private boolean changedSinceCommit;
+    private boolean failed;
+    private boolean closed;
+
+    private ChunkStore(Superblock superblock, int[] index, FileChannel metadataChannel, FileChannel dataChannel,
+                       ChunkStoreOptions options) {
+        this.layout = superblock.layout();
+        this.committed = superblock;
+        this.nextDeviceId = superblock.nextDeviceId();
+        this.metadata = new MetadataFile(metadataChannel);
+        this.data = new ChunkData(dataChannel, layout.chunkSizeBytes());
+        this.cache = new BlockCache(options.nodeCacheBytes(), this::writeBack);
+        this.pages = new RefcountPages(metadata, cache, layout, index);
+        this.dataChunks = new SpaceMap(pages, 0, layout.dataChunkCount());
+        this.nodeBlocks = new SpaceMap(pages, layout.dataPageCount(), layout.nodeBlockCount());
+        this.nodes = new NodeStore(metadata, cache, nodeBlocks, layout);
+        this.tree = new ShadowTree(nodes, dataChunks);
+        this.devices = new DeviceTable(tree, superblock.deviceTableRoot());
+        this.deviceIo = new DeviceIo(tree, dataChunks, data, devices, this::ensureSpace);
+        this.syncOnCommit = options.syncOnCommit();
+        this.autoCommit = startAutoCommit(options);
+    }
+
+    /**
+     * Builds a new store in {@code dir} (created if needed) and opens it.
+     *
+     * @param chunkSizeBytes a power of two from 4 KiB to 1 MiB
+     * @param options        {@code capacityBytes} (at least one chunk) and the other build fields
+     * @throws IllegalArgumentException when sizes are out of range
+     * @throws ChunkStoreException      {@code IO_ERROR}, also when a store already exists there
+     */
+    public static ChunkStore create(Path dir, int chunkSizeBytes, ChunkStoreOptions options) {
+        long dataChunkCount = options.capacityBytes() / chunkSizeBytes;
+        long nodeBlockCount = options.nodeBlockCount() > 0 ? options.nodeBlockCount()
+                : Math.max(DEFAULT_MIN_NODE_BLOCKS, dataChunkCount / 8);
+        StoreLayout layout = new StoreLayout(chunkSizeBytes, dataChunkCount, nodeBlockCount, options.nodeFanout());
+        try {
+            Files.createDirectories(dir);
+            if (Files.exists(dir.resolve(METADATA_FILE))) {
+                throw new FileAlreadyExistsException(dir.resolve(METADATA_FILE).toString());
+            }
+            FileChannel metadataChannel = options.channelOpener().open(dir.resolve(METADATA_FILE));
+            FileChannel dataChannel = options.channelOpener().open(dir.resolve(DATA_FILE));
+            int[] index = RefcountPages.emptyIndex(layout);
+            ByteBuffer indexBlocks = RefcountPages.encodeIndex(index, layout);
+            Superblock first = new Superblock(layout, 0, RefcountPages.checksum(indexBlocks), NodeStore.NO_NODE, 1);
+            MetadataFile file = new MetadataFile(metadataChannel);
+            file.write(layout.indexStartBlock(first.slot()), indexBlocks);
+            file.force();
+            // The superblock goes last: a crash during build leaves no valid superblock, never a half store.
+            file.write(first.slot(), first.encode());
+            file.force();
+            return new ChunkStore(first, index, metadataChannel, dataChannel, options);
+        } catch (IOException e) {
+            throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "cannot build chunk store in " + dir, e);
+        }
+    }
+
+    /**
+     * Opens the store in {@code dir} at its last commit: the valid superblock slot with the higher
+     * generation. Build-only option fields are ignored.
+     *
+     * @throws ChunkStoreException {@code CORRUPT} when no superblock is valid or the index fails its
+     *                             checksum, {@code IO_ERROR}
+     */
+    public static ChunkStore open(Path dir, ChunkStoreOptions options) {
+        try {
+            FileChannel metadataChannel = options.channelOpener().open(dir.resolve(METADATA_FILE));
+            MetadataFile file = new MetadataFile(metadataChannel);
+            Superblock newest = newestSuperblock(file.read(0), file.read(1))
+                    .orElseThrow(() -> ChunkStoreException.corrupt("no valid superblock in " + dir));
+            StoreLayout layout = newest.layout();
+            ByteBuffer indexBlocks = file.read(layout.indexStartBlock(newest.slot()), layout.indexBlockCount());
+            if (RefcountPages.checksum(indexBlocks) != newest.indexCrc()) {
+                throw ChunkStoreException.corrupt("refcount index of generation " + newest.generation()
+                        + " fails its checksum");
+            }
+            int[] index = RefcountPages.decodeIndex(indexBlocks, layout);
+            FileChannel dataChannel = options.channelOpener().open(dir.resolve(DATA_FILE));
+            return new ChunkStore(newest, index, metadataChannel, dataChannel, options);
+        } catch (IOException e) {
+            throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "cannot open chunk store in " + dir, e);
+        }
+    }
+
+    static Optional<Superblock> newestSuperblock(ByteBuffer slot0, ByteBuffer slot1) {
+        Optional<Superblock> a = Superblock.decode(slot0);
+        Optional<Superblock> b = Superblock.decode(slot1);
+        if (a.isEmpty() || b.isEmpty()) {
+            return a.isPresent() ? a : b;
+        }
+        return a.get().generation() >= b.get().generation() ? a : b;
+    }
+
+    public int chunkSizeBytes() {
+        return layout.chunkSizeBytes();
+    }
+
+    /**
+     * Creates an empty thin device; committed before returning.
+     *
+     * @return its id, never reused while the store lives
+     */
+    public long createDevice(long capacityBytes) {
+        requireNonNegative(capacityBytes, "capacity");
+        return locked(() -> {
+            ensureSpace(0, devices.worstCaseNewBlocks(), true);
+            long id = nextDeviceId++;
+            devices.put(new Device(id, NodeStore.NO_NODE, capacityBytes, 0));
+            commitLocked(true);
+            return id;
+        });
+    }
+
+    /** A new device sharing {@code originId}'s mapping and capacity: O(1), committed before returning. */
+    public long snapshotDevice(long originId) {
+        return locked(() -> {
+            Device origin = lookupDevice(originId);
+            ensureSpace(0, devices.worstCaseNewBlocks(), true);
+            long id = nextDeviceId++;
+            tree.share(origin.mappingRoot());
+            devices.put(new Device(id, origin.mappingRoot(), origin.capacityBytes(), origin.mappedChunks()));
+            commitLocked(true);
+            return id;
+        });
+    }
+
+    /** Drops the device; nodes and chunks no other device uses are freed (reusable after this commit). */
+    public void deleteDevice(long id) {
+        locked(() -> {
+            Device device = lookupDevice(id);
+            ensureSpace(0, devices.worstCaseNewBlocks(), false);
+            tree.release(device.mappingRoot());
+            devices.remove(id);
+            commitLocked(true);
+            return null;
+        });
+    }
+
+    /** Device {@code id} takes {@code fromId}'s mapping and capacity (sharing it): O(1) plus what becomes unshared. */
+    public void revert(long id, long fromId) {
+        locked(() -> {
+            Device device = lookupDevice(id);
+            Device from = lookupDevice(fromId);
+            ensureSpace(0, devices.worstCaseNewBlocks(), false);
+            // Take the new reference before dropping the old one: both may be the same tree.
+            tree.share(from.mappingRoot());
+            tree.release(device.mappingRoot());
+            devices.put(new Device(id, from.mappingRoot(), from.capacityBytes(), from.mappedChunks()));
+            commitLocked(true);
+            return null;
+        });
+    }
+
+    /** Reads {@code len} bytes at {@code offset}; unmapped ranges read as zeros. */
+    public void read(long deviceId, long offset, byte[] buf, int off, int len) {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        inspect(() -> {
+            Device device = lookupDevice(deviceId);
+            checkRange(device, offset, len);
+            deviceIo.read(device, offset, buf, off, len);
+            return null;
+        });
+    }
+
+    /**
+     * Writes {@code len} bytes at {@code offset}; durable at the next commit.
+     *
+     * @throws ChunkStoreException {@code STORE_FULL} when no chunk or node block is left even after
+     *                             committing pending frees; chunks before the failing one are written
+     */
+    public void write(long deviceId, long offset, byte[] buf, int off, int len) {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        locked(() -> {
+            Device device = lookupDevice(deviceId);
+            checkRange(device, offset, len);
+            try {
+                deviceIo.write(device, offset, buf, off, len);
+            } finally {
+                // Also after a failure part-way: earlier chunks did change.
+                changedSinceCommit = true;
+            }
+            return null;
+        });
+    }
+
+    /** Unmaps the whole chunks in the range and zeroes its partial chunks; durable at the next commit. */
+    public void discard(long deviceId, long offset, long len) {
+        locked(() -> {
+            Device device = lookupDevice(deviceId);
+            checkRange(device, offset, len);
+            try {
+                deviceIo.discard(device, offset, len);
+            } finally {
+                // Also after a failure part-way: earlier chunks did change.
+                changedSinceCommit = true;
+            }
+            return null;
+        });
+    }
+
+    /** Changes the capacity; shrinking unmaps (and zeroes) what lies beyond. Committed before returning. */
+    public void resize(long deviceId, long newCapacityBytes) {
+        requireNonNegative(newCapacityBytes, "capacity");
+        locked(() -> {
+            Device device = lookupDevice(deviceId);
+            changedSinceCommit = true;
+            device = deviceIo.truncate(device, newCapacityBytes);
+            ensureSpace(0, devices.worstCaseNewBlocks(), false);
+            devices.put(device.withCapacity(newCapacityBytes));
+            commitLocked(true);
+            return null;
+        });
+    }
+
+    /**
+     * Reports where device {@code b} differs from device {@code a}, walking both trees and skipping
+     * the subtrees they share: the cost follows what changed. Ranges are clipped to {@code b}'s capacity.
+     * A range may be reported although its bytes are equal (both sides wrote the same bytes separately).
+     *
+     * @return the number of tree nodes read, a measure of the cost
+     */
+    public long diff(long a, long b, DiffVisitor visitor) {
+        return inspect(() -> {
+            Device from = lookupDevice(a);
+            Device to = lookupDevice(b);
+            long chunk = layout.chunkSizeBytes();
+            return TreeDiff.diff(nodes, from.mappingRoot(), to.mappingRoot(), (first, count, kind) -> {
+                long start = first * chunk;
+                long end = Math.min(to.capacityBytes(), (first + count) * chunk);
+                if (start < end) {
+                    visitor.range(start, end - start, kind);
+                }
+            });
+        });
+    }
+
+    public long deviceCapacityBytes(long id) {
+        return inspect(() -> lookupDevice(id).capacityBytes());
+    }
+
+    /** Bytes of the chunks the device maps, shared ones included. */
+    public long deviceAllocatedBytes(long id) {
+        return inspect(() -> lookupDevice(id).mappedChunks() * layout.chunkSizeBytes());
+    }
+
+    public boolean deviceExists(long id) {
+        return inspect(() -> devices.find(id).isPresent());
+    }
+
+    public long storeCapacityBytes() {
+        return layout.capacityBytes();
+    }
+
+    /** Bytes of data chunks with at least one reference. */
+    public long storeAllocatedBytes() {
+        return inspect(() -> dataChunks.allocatedEntries() * layout.chunkSizeBytes());
+    }
+
+    /** Capacity minus allocation (chunks freed since the last commit count as free: a commit reclaims them). */
+    public long storeFreeBytes() {
+        return storeCapacityBytes() - storeAllocatedBytes();
+    }
+
+    /** The generation of the last commit (grows by one per commit). */
+    public long committedGeneration() {
+        return inspect(() -> committed.generation());
+    }
+
+    /** Node blocks in use, for capacity planning of the metadata file. */
+    public long metadataAllocatedBlocks() {
+        return inspect(nodeBlocks::allocatedEntries);
+    }
+
+    /** Makes every change so far durable; a no-op when nothing changed. */
+    public void commit() {
+        locked(() -> {
+            commitLocked(false);
+            return null;
+        });
+    }
+
+    /** Recomputes every reference count from the trees and compares with the stored ones. Changes nothing. */
+    public CheckReport check() {
+        return inspect(() -> new RefcountAudit(layout, nodes, dataChunks, devices).run(false));
+    }
+
+    /** Like {@link #check()}, then drops leaked references and fixes free and mapped counts, and commits. */
+    public CheckReport repair() {
+        return locked(() -> {
+            ensureSpace(0, devices.worstCaseNewBlocks(), false);
+            CheckReport report = new RefcountAudit(layout, nodes, dataChunks, devices).run(true);
+            changedSinceCommit |= report.repaired() > 0;
+            commitLocked(false);
+            return report;
+        });
+    }
+
+    /** Commits (unless the store failed) and closes the files. Idempotent. */
+    @Override
+    public void close() {
+        if (autoCommit != null) {
+            autoCommit.shutdownNow();
+        }
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                if (!failed) {
+                    commitLocked(false);
+                }
+            } catch (IOException e) {
+                throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "commit at close failed", e);
+            } finally {
+                closeQuietly();
+            }
+        }
+    }
+
+    /** The data chunk space map, for tests that plant leaks and corruption. */
+    SpaceMap dataChunkMap() {
+        return dataChunks;
+    }
+
+    /** Blocks in the metadata cache now, and its bound. */
+    int cachedBlocks() {
+        synchronized (lock) {
+            return cache.size();
+        }
+    }
+
+    int cacheBoundBlocks() {
+        return cache.maxBlocks();
+    }
+
+    private void closeQuietly() {
+        try {
+            metadata.close();
+        } catch (IOException ignored) {
+            // Closing after a failure; the last commit is what a reopen sees.
+        }
+        try {
+            data.close();
+        } catch (IOException ignored) {
+            // As above.
+        }
+    }
+
+    /**
+     * The commit protocol. Order matters at each step; see the comments at the writes.
+     *
+     * @param metadataChanged also commit when only device records changed
+     */
+    private void commitLocked(boolean metadataChanged) throws IOException {
+        if (!changedSinceCommit && !metadataChanged) {
+            return;
+        }
+        // New nodes go to blocks allocated in this transaction and refcount pages to their spare slots;
+        // the committed state reads neither, so a crash from here on still finds it intact.
+        cache.flushDirty();
+        if (syncOnCommit) {
+            data.force();
+        }
+        dataChunks.releasePending();
+        nodeBlocks.releasePending();
+        ByteBuffer index = pages.encodeIndexForCommit();
+        Superblock next = committed.next(RefcountPages.checksum(index), devices.root(), nextDeviceId);
+        // The index copy of the next generation: the committed generation uses the other copy.
+        metadata.write(layout.indexStartBlock(next.slot()), index);
+        if (syncOnCommit) {
+            // Everything the new superblock names must be durable before the superblock names it.
+            metadata.force();
+        }
+        // The switch: one block in the slot the committed superblock does not occupy, so a torn
+        // write leaves the previous generation valid.
+        metadata.write(next.slot(), next.encode());
+        if (syncOnCommit) {
+            metadata.force();
+        }
+        committed = next;
+        changedSinceCommit = false;
+        // Only now may blocks freed in this transaction be reused and new ones stop being writable in place.
+        dataChunks.endTransaction();
+        nodeBlocks.endTransaction();
+    }
+
+    /**
+     * Makes sure the next step can allocate what it needs, committing first when freed space is only
+     * waiting for a commit. {@code keepDeleteReserve} keeps blocks back so deletes can always run.
+     */
+    private void ensureSpace(long dataNeeded, long nodesNeeded, boolean keepDeleteReserve) throws IOException {
+        long nodesWanted = nodesNeeded + (keepDeleteReserve ? devices.worstCaseNewBlocks() : 0);
+        if (fits(dataNeeded, nodesWanted)) {
+            return;
+        }
+        if (dataChunks.pendingEntries() > 0 || nodeBlocks.pendingEntries() > 0) {
+            commitLocked(true);
+            if (fits(dataNeeded, nodesWanted)) {
+                return;
+            }
+        }
+        throw new ChunkStoreException(ChunkStoreException.Reason.STORE_FULL, "chunk store full: "
+                + dataChunks.freeEntries() + " free chunks (" + dataNeeded + " needed), "
+                + nodeBlocks.freeEntries() + " free metadata blocks (" + nodesWanted + " needed)");
+    }
+
+    private boolean fits(long dataNeeded, long nodesNeeded) {
+        return dataChunks.freeEntries() >= dataNeeded && nodeBlocks.freeEntries() >= nodesNeeded;
+    }
+
+    private Device lookupDevice(long id) throws IOException {
+        return devices.find(id).orElseThrow(() -> new ChunkStoreException(
+                ChunkStoreException.Reason.NO_SUCH_DEVICE, "no device " + id));
+    }
+
+    private static void checkRange(Device device, long offset, long len) {
+        if (offset < 0 || len < 0 || offset > device.capacityBytes() - len) {
+            throw new IllegalArgumentException("range " + offset + "+" + len + " outside device " + device.id()
+                    + " of " + device.capacityBytes() + " bytes");
+        }
+    }
+
+    private static void requireNonNegative(long value, String what) {
+        if (value < 0) {
+            throw new IllegalArgumentException(what + " must not be negative: " + value);
+        }
+    }
+
+    private void writeBack(long key, CachedBlock block) throws IOException {
+        if (block instanceof TreeNode node) {
+            nodes.writeBack(node);
+        } else {
+            pages.writeBack((RefcountPage) block);
+        }
+    }
+
+    /** One unit of work under the store lock. */
+    private interface LockedWork<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code work}, which changes the store, under the lock. Failures thrown before anything
+     * changed (no such device, store full, bad arguments) leave the store usable; any other failure
+     * may have left the in-memory state half-changed, so the store is marked failed.
+     */
+    private <T> T locked(LockedWork<T> work) {
+        synchronized (lock) {
+            checkUsable();
+            try {
+                return work.run();
+            } catch (ChunkStoreException e) {
+                if (e.reason() != ChunkStoreException.Reason.NO_SUCH_DEVICE
+                        && e.reason() != ChunkStoreException.Reason.STORE_FULL) {
+                    failed = true;
+                }
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw e;
+            } catch (IOException e) {
+                failed = true;
+                throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, e.getMessage(), e);
+            } catch (RuntimeException | Error e) {
+                failed = true;
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Runs {@code work}, which only reads, under the lock. A failure leaves the state as it was (a
+     * dirty block whose write-back failed stays cached and dirty), so the store stays usable.
+     */
+    private <T> T inspect(LockedWork<T> work) {
+        synchronized (lock) {
+            checkUsable();
+            try {
+                return work.run();
+            } catch (IOException e) {
+                throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, e.getMessage(), e);
+            }
+        }
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw new ChunkStoreException(ChunkStoreException.Reason.CLOSED, "chunk store is closed");
+        }
+        if (failed) {
+            throw new ChunkStoreException(ChunkStoreException.Reason.STORE_FAILED,
+                    "chunk store failed earlier; reopen it to recover the last commit");
+        }
+    }
+
+    private ScheduledExecutorService startAutoCommit(ChunkStoreOptions options) {
+        long intervalMillis = options.autoCommitInterval().toMillis();
+        if (intervalMillis <= 0) {
+            return null;
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "chunk-store-commit");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleWithFixedDelay(this::commitIfChanged, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        return timer;
+    }
+
+    private void commitIfChanged() {
+        synchronized (lock) {
+            if (closed || failed || !changedSinceCommit) {
+                return;
+            }
+            try {
+                commitLocked(false);
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                System.getLogger(ChunkStore.class.getName()).log(System.Logger.Level.ERROR,
+                        "automatic commit failed; the store must be reopened", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.cairn.pool.chunk;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * The root of one committed state. Two slots (metadata blocks 0 and 1); generation {@code g} is
+ * written to slot {@code g % 2}, so the previous commit survives a torn superblock write. Open takes
+ * the valid slot with the higher generation.
+ *
+ * <p>On-disk layout (little-endian, the rest of the block is zero):
+ * <pre>
+ * 0   8 bytes magic "CAIRNCS1"
+ * 8   u32 format version (1)
+ * 12  u32 chunk size in bytes
+ * 16  u64 generation
+ * 24  u64 data chunk count
+ * 32  u64 node block count
+ * 40  u32 node fanout
+ * 44  u32 CRC32C of the refcount index copy {@code generation % 2}
+ * 48  u64 device table root block (0 = no devices)
+ * 56  u64 next device id
+ * 64  u32 CRC32C of bytes 0..64
+ * </pre>
+ */
+record Superblock(StoreLayout layout, long generation, int indexCrc, long deviceTableRoot, long nextDeviceId) {
+
+    static final byte[] MAGIC = "CAIRNCS1".getBytes(StandardCharsets.US_ASCII);
+    static final int FORMAT_VERSION = 1;
+    static final int CHECKED_BYTES = 64;
+
+    ByteBuffer encode() {
+        ByteBuffer block = ByteBuffer.allocate(StoreLayout.BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        block.put(0, MAGIC);
+        block.putInt(8, FORMAT_VERSION);
+        block.putInt(12, layout.chunkSizeBytes());
+        block.putLong(16, generation);
+        block.putLong(24, layout.dataChunkCount());
+        block.putLong(32, layout.nodeBlockCount());
+        block.putInt(40, layout.nodeFanout());
+        block.putInt(44, indexCrc);
+        block.putLong(48, deviceTableRoot);
+        block.putLong(56, nextDeviceId);
+        block.putInt(CHECKED_BYTES, checksum(block));
+        return block;
+    }
+
+    /** The superblock in {@code block}, or empty when the slot is torn, blank or not ours. */
+    static Optional<Superblock> decode(ByteBuffer block) {
+        block.order(ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = new byte[MAGIC.length];
+        block.get(0, magic);
+        if (!java.util.Arrays.equals(magic, MAGIC) || block.getInt(CHECKED_BYTES) != checksum(block)) {
+            return Optional.empty();
+        }
+        if (block.getInt(8) != FORMAT_VERSION) {
+            throw ChunkStoreException.corrupt("unsupported chunk store format version " + block.getInt(8));
+        }
+        StoreLayout layout = new StoreLayout(block.getInt(12), block.getLong(24), block.getLong(32),
+                block.getInt(40));
+        return Optional.of(new Superblock(layout, block.getLong(16), block.getInt(44), block.getLong(48),
+                block.getLong(56)));
+    }
+
+    int slot() {
+        return (int) (generation & 1);
+    }
+
+    Superblock next(int newIndexCrc, long newDeviceTableRoot, long newNextDeviceId) {
+        return new Superblock(layout, generation + 1, newIndexCrc, newDeviceTableRoot, newNextDeviceId);
+    }
+
+    private static int checksum(ByteBuffer block) {
+        CRC32C crc = new CRC32C();
+        crc.update(block.duplicate().position(0).limit(CHECKED_BYTES));
+        return (int) crc.getValue();
+    }
+}
