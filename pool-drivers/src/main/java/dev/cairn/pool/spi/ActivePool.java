@@ -68,4 +68,11 @@ public interface ActivePool {
      * the pool directory when nothing else is left in it.
      */
     void purge();
+
+    /**
+     * Releases what the started pool holds open (files, threads), after making every completed change
+     * durable. Storage stays. The default holds nothing.
+     */
+    default void close() {
+    }
 }

@@ -18,10 +18,11 @@ public interface PoolDriver {
      *
      * <p>On failure nothing has been created.
      *
+     * @param options build-time settings; a driver refuses settings it does not take
      * @throws dev.cairn.api.CairnException {@code INVALID_ARGUMENT} when the location is unusable (a file,
-     *         not writable, not absolute)
+     *         not writable, not absolute) or an option does not fit the driver
      */
-    void build(PoolDefinition definition);
+    void build(PoolDefinition definition, BuildOptions options);
 
     /**
      * Starts the pool: checks its storage is reachable and returns the object that serves its volumes.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.pool.spi.BuildOptions;
 import dev.cairn.pool.spi.PoolDefinition;
 import dev.cairn.pool.spi.PoolDriver;
 import dev.cairn.pool.spi.PoolDriverContract;
@@ -56,7 +57,7 @@ class DirPoolDriverTest extends PoolDriverContract {
         Path file = Files.writeString(tempDir.resolve("plain"), "x");
         for (Path bad : new Path[] {file, file.resolve("below"), Path.of("/proc/cairn-test/pool")}) {
             PoolDefinition definition = new PoolDefinition("bad", UUID.randomUUID(), "dir", bad);
-            assertThatThrownBy(() -> new DirPoolDriver().build(definition))
+            assertThatThrownBy(() -> new DirPoolDriver().build(definition, BuildOptions.DEFAULTS))
                     .isInstanceOf(CairnException.class)
                     .extracting(e -> ((CairnException) e).errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         }
@@ -67,9 +68,9 @@ class DirPoolDriverTest extends PoolDriverContract {
     @Test
     void buildCreatesMissingParentsAndKeepsExistingContent() throws IOException {
         Path deep = tempDir.resolve("a/b/c");
-        new DirPoolDriver().build(new PoolDefinition("deep", UUID.randomUUID(), "dir", deep));
+        new DirPoolDriver().build(new PoolDefinition("deep", UUID.randomUUID(), "dir", deep), BuildOptions.DEFAULTS);
         Files.writeString(deep.resolve("disk"), "kept");
-        new DirPoolDriver().build(new PoolDefinition("deep", UUID.randomUUID(), "dir", deep));
+        new DirPoolDriver().build(new PoolDefinition("deep", UUID.randomUUID(), "dir", deep), BuildOptions.DEFAULTS);
         assertThat(deep.resolve("disk")).hasContent("kept");
         assertThat(deep.resolve(DirPoolDriver.METADATA_DIR)).isDirectory();
     }
@@ -79,6 +80,15 @@ class DirPoolDriverTest extends PoolDriverContract {
         pool.createVolume("one", 4096, "raw");
         pool.purge();
         assertThat(tempDir.resolve("pool")).doesNotExist();
+    }
+
+    @Test
+    void dirPoolsRefuseChunkOptions() {
+        PoolDefinition definition = new PoolDefinition("opts", UUID.randomUUID(), "dir", tempDir.resolve("opts"));
+        assertThatThrownBy(() -> new DirPoolDriver().build(definition, new BuildOptions(1 << 30, 0)))
+                .isInstanceOf(CairnException.class)
+                .extracting(e -> ((CairnException) e).errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(tempDir.resolve("opts")).doesNotExist();
     }
 
     @Test

@@ -25,6 +25,16 @@ public abstract class PoolDriverContract {
     /** The driver under test. */
     protected abstract PoolDriver driver();
 
+    /** How the pool under test is built. */
+    protected BuildOptions buildOptions() {
+        return BuildOptions.DEFAULTS;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopPool() {
+        pool.close();
+    }
+
     /** A volume format the driver's pools hold. */
     protected String format() {
         return VolumeFormats.RAW;
@@ -34,7 +44,7 @@ public abstract class PoolDriverContract {
     void startPool() {
         PoolDefinition definition = new PoolDefinition("contract", UUID.randomUUID(), driver().type(),
                 tempDir.resolve("pool"));
-        driver().build(definition);
+        driver().build(definition, buildOptions());
         pool = driver().start(definition);
     }
 

@@ -3,6 +3,7 @@ package dev.cairn.web.pool;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.pool.spi.ActivePool;
+import jakarta.annotation.PreDestroy;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +38,14 @@ public class ActivePools {
         byName.put(pool.definition().name(), pool);
     }
 
-    void remove(String name) {
-        byName.remove(name);
+    Optional<ActivePool> remove(String name) {
+        return Optional.ofNullable(byName.remove(name));
+    }
+
+    /** At shutdown: every started pool makes its changes durable and lets go of its files. */
+    @PreDestroy
+    void closeAll() {
+        byName.values().forEach(ActivePool::close);
+        byName.clear();
     }
 }

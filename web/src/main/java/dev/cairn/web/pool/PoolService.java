@@ -7,10 +7,12 @@ import dev.cairn.api.PoolInfo;
 import dev.cairn.api.RefreshReport;
 import dev.cairn.api.ResourceName;
 import dev.cairn.pool.spi.ActivePool;
+import dev.cairn.pool.spi.BuildOptions;
 import dev.cairn.pool.spi.PoolDefinition;
 import dev.cairn.pool.spi.PoolDriver;
 import dev.cairn.pool.spi.PoolDrivers;
 import dev.cairn.pool.spi.PoolUsage;
+import dev.cairn.pool.spi.ScanResult;
 import dev.cairn.pool.spi.StoredVolume;
 import dev.cairn.pool.spi.VolumeRef;
 import dev.cairn.web.CairnProperties;
@@ -87,7 +89,8 @@ public class PoolService {
         }
         refuseOverlap(request.name(), path);
         PoolDefinition definition = new PoolDefinition(request.name(), UUID.randomUUID(), driver.type(), path);
-        driver.build(definition);
+        driver.build(definition, new BuildOptions(request.capacity() == null ? 0 : request.capacity(),
+                request.chunkSize() == null ? 0 : request.chunkSize()));
         ActivePool started = driver.start(definition);
         PoolRow row = pools.save(new PoolRow(null, definition.name(), definition.uuid(), definition.type(),
                 path.toString(), true, Instant.now()));
@@ -111,7 +114,7 @@ public class PoolService {
     public PoolInfo stop(String name) {
         PoolRow row = lookup(name);
         return locks.inNamespace(name, () -> {
-            active.remove(name);
+            active.remove(name).ifPresent(ActivePool::close);
             return info(pools.save(row.withAutostart(false)));
         });
     }
@@ -146,7 +149,7 @@ public class PoolService {
                 }
                 pool.purge();
             }
-            active.remove(name);
+            active.remove(name).ifPresent(ActivePool::close);
             pools.delete(row);
             return null;
         });
@@ -174,7 +177,8 @@ public class PoolService {
     }
 
     private RefreshReport reconcile(PoolRow row, ActivePool pool) {
-        List<StoredVolume> stored = pool.scan().volumes();
+        ScanResult scan = pool.scan();
+        List<StoredVolume> stored = scan.volumes();
         List<VolumeRow> known = volumes.findByPoolIdOrderByNameAsc(row.id());
         Set<String> knownNames = known.stream().map(VolumeRow::name).collect(Collectors.toSet());
         Set<String> storedNames = stored.stream().map(StoredVolume::name).collect(Collectors.toSet());
@@ -193,7 +197,7 @@ public class PoolService {
                 vanished.add(volume.name());
             }
         }
-        return new RefreshReport(adopted, vanished, pool.scan().ignored());
+        return new RefreshReport(adopted, vanished, scan.ignored());
     }
 
     private PoolInfo info(PoolRow row) {

@@ -1,0 +1,194 @@
+package dev.cairn.pool.chunk;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.pool.spi.ActivePool;
+import dev.cairn.pool.spi.BlockDevice;
+import dev.cairn.pool.spi.PoolDefinition;
+import dev.cairn.pool.spi.PoolDirectories;
+import dev.cairn.pool.spi.PoolUsage;
+import dev.cairn.pool.spi.ScanResult;
+import dev.cairn.pool.spi.StorageFailures;
+import dev.cairn.pool.spi.StoredVolume;
+import dev.cairn.pool.spi.VolumeFormats;
+import dev.cairn.pool.spi.VolumeRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * A started chunk pool: its open store and the table naming the store's devices. Volumes hold raw bytes;
+ * the requested format is ignored, as for every chunk pool.
+ *
+ * <p>Order of changes, so that a crash leaves nothing that names missing data: a new volume's device is
+ * created (and committed) before its name is written; a deleted volume's name is removed before its
+ * device. A crash in between leaves an unnamed device, which holds space but no volume.
+ */
+final class ChunkPool implements ActivePool {
+    private final PoolDefinition definition;
+    private final VolumeFormats formats;
+    private final ChunkStore store;
+    private final ChunkVolumeTable volumes;
+
+    ChunkPool(PoolDefinition definition, VolumeFormats formats, ChunkStore store, ChunkVolumeTable volumes) {
+        this.definition = definition;
+        this.formats = formats;
+        this.store = store;
+        this.volumes = volumes;
+    }
+
+    @Override
+    public PoolDefinition definition() {
+        return definition;
+    }
+
+    @Override
+    public PoolUsage usage() {
+        return call("read usage", () -> {
+            try {
+                long fsUsable = Files.getFileStore(definition.path()).getUsableSpace();
+                return new PoolUsage(store.storeCapacityBytes(), store.storeAllocatedBytes(),
+                        Math.min(store.storeFreeBytes(), fsUsable));
+            } catch (IOException e) {
+                throw StorageFailures.translate("read usage of pool '" + definition.name() + "'", e);
+            }
+        });
+    }
+
+    @Override
+    public ScanResult scan() {
+        List<StoredVolume> found = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        volumes.entries().forEach((name, id) -> {
+            if (call("scan", () -> store.deviceExists(id))) {
+                found.add(stored(name, id));
+            } else {
+                ignored.add(name + ": names device " + id + ", which the chunk store does not hold");
+            }
+        });
+        CheckReport check = call("check", store::check);
+        if (!check.clean()) {
+            ignored.add("chunk store check: " + check.corruptions() + " corruption(s), " + check.leaks()
+                    + " leak(s): " + String.join("; ", check.problems()));
+        }
+        found.sort(Comparator.comparing(StoredVolume::name));
+        return new ScanResult(found, ignored);
+    }
+
+    @Override
+    public StoredVolume createVolume(String name, long capacityBytes, String format) {
+        formats.lookup(format);
+        if (volumes.find(name).isPresent()) {
+            throw new CairnException(ErrorCode.NAME_TAKEN, "chunk pool '" + definition.name()
+                    + "' already holds a volume named '" + name + "'", Map.of("pool", definition.name(), "volume", name),
+                    null);
+        }
+        long id = call("create volume '" + name + "'", () -> store.createDevice(capacityBytes));
+        try {
+            volumes.put(name, id);
+        } catch (RuntimeException e) {
+            call("undo volume '" + name + "'", () -> {
+                store.deleteDevice(id);
+                return null;
+            });
+            throw e;
+        }
+        return stored(name, id);
+    }
+
+    @Override
+    public StoredVolume describe(VolumeRef volume) {
+        return stored(volume.name(), deviceOf(volume));
+    }
+
+    @Override
+    public BlockDevice open(VolumeRef volume, boolean writable) {
+        return new ChunkVolumeDevice(store, deviceOf(volume), volume.name(), writable);
+    }
+
+    @Override
+    public StoredVolume resize(VolumeRef volume, long capacityBytes, boolean allowShrink) {
+        long id = deviceOf(volume);
+        long current = call("resize", () -> store.deviceCapacityBytes(id));
+        if (capacityBytes < current && !allowShrink) {
+            throw new CairnException(ErrorCode.OPERATION_INVALID, "shrinking volume '" + volume.name() + "' from "
+                    + current + " to " + capacityBytes + " bytes would drop data; pass allowShrink=true to do it",
+                    Map.of("pool", definition.name(), "volume", volume.name()), null);
+        }
+        call("resize volume '" + volume.name() + "'", () -> {
+            store.resize(id, capacityBytes);
+            return null;
+        });
+        return stored(volume.name(), id);
+    }
+
+    @Override
+    public void deleteVolume(VolumeRef volume) {
+        volumes.find(volume.name()).ifPresent(id -> {
+            volumes.remove(volume.name());
+            call("delete volume '" + volume.name() + "'", () -> {
+                store.deleteDevice(id);
+                return null;
+            });
+        });
+    }
+
+    @Override
+    public void purge() {
+        close();
+        Path dir = definition.path();
+        try {
+            Files.deleteIfExists(dir.resolve(ChunkStore.DATA_FILE));
+            Files.deleteIfExists(dir.resolve(ChunkStore.METADATA_FILE));
+            Path metadata = dir.resolve(PoolDirectories.METADATA_DIR);
+            if (Files.isDirectory(metadata)) {
+                try (Stream<Path> tree = Files.walk(metadata)) {
+                    for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            try (Stream<Path> left = Files.list(dir)) {
+                if (left.findAny().isEmpty()) {
+                    Files.delete(dir);
+                }
+            }
+        } catch (IOException e) {
+            throw StorageFailures.translate("purge pool '" + definition.name() + "'", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            store.close();
+        } catch (ChunkStoreException e) {
+            if (e.reason() != ChunkStoreException.Reason.CLOSED) {
+                throw ChunkFailures.translate("stop pool '" + definition.name() + "'", e);
+            }
+        }
+    }
+
+    private long deviceOf(VolumeRef volume) {
+        return volumes.find(volume.name()).orElseThrow(() -> CairnException.noVolume(definition.name(), volume.name()));
+    }
+
+    private StoredVolume stored(String name, long id) {
+        return call("describe volume '" + name + "'", () -> new StoredVolume(name, VolumeFormats.RAW,
+                definition.path() + "#device-" + id, store.deviceCapacityBytes(id), store.deviceAllocatedBytes(id)));
+    }
+
+    private <T> T call(String what, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (ChunkStoreException e) {
+            throw ChunkFailures.translate(what, e);
+        }
+    }
+}
