@@ -20,7 +20,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * A started chunk pool: its open store and the table naming the store's devices. Volumes hold raw bytes;
@@ -116,11 +115,7 @@ final class ChunkPool implements ActivePool {
     public StoredVolume resize(VolumeRef volume, long capacityBytes, boolean allowShrink) {
         long id = deviceOf(volume);
         long current = call("resize", () -> store.deviceCapacityBytes(id));
-        if (capacityBytes < current && !allowShrink) {
-            throw new CairnException(ErrorCode.OPERATION_INVALID, "shrinking volume '" + volume.name() + "' from "
-                    + current + " to " + capacityBytes + " bytes would drop data; pass allowShrink=true to do it",
-                    Map.of("pool", definition.name(), "volume", volume.name()), null);
-        }
+        PoolDirectories.checkShrink(definition, volume.name(), current, capacityBytes, allowShrink);
         call("resize volume '" + volume.name() + "'", () -> {
             store.resize(id, capacityBytes);
             return null;
@@ -146,22 +141,10 @@ final class ChunkPool implements ActivePool {
         try {
             Files.deleteIfExists(dir.resolve(ChunkStore.DATA_FILE));
             Files.deleteIfExists(dir.resolve(ChunkStore.METADATA_FILE));
-            Path metadata = dir.resolve(PoolDirectories.METADATA_DIR);
-            if (Files.isDirectory(metadata)) {
-                try (Stream<Path> tree = Files.walk(metadata)) {
-                    for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
-            try (Stream<Path> left = Files.list(dir)) {
-                if (left.findAny().isEmpty()) {
-                    Files.delete(dir);
-                }
-            }
         } catch (IOException e) {
             throw StorageFailures.translate("purge pool '" + definition.name() + "'", e);
         }
+        PoolDirectories.removeMetadataAndEmptyDirectory(definition);
     }
 
     @Override

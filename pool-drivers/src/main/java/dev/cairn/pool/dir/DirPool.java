@@ -6,6 +6,7 @@ import dev.cairn.api.ResourceName;
 import dev.cairn.pool.spi.ActivePool;
 import dev.cairn.pool.spi.BlockDevice;
 import dev.cairn.pool.spi.PoolDefinition;
+import dev.cairn.pool.spi.PoolDirectories;
 import dev.cairn.pool.spi.PoolUsage;
 import dev.cairn.pool.spi.ScanResult;
 import dev.cairn.pool.spi.StorageFailures;
@@ -26,7 +27,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /** A started dir pool. Holds no open files, so it needs no lock: see the SPI package rules. */
 final class DirPool implements ActivePool {
@@ -113,11 +113,7 @@ final class DirPool implements ActivePool {
         VolumeFormat format = formats.lookup(volume.format());
         Path file = existingFile(volume);
         long current = format.capacityBytes(file);
-        if (capacityBytes < current && !allowShrink) {
-            throw new CairnException(ErrorCode.OPERATION_INVALID, "shrinking volume '" + volume.name() + "' from "
-                    + current + " to " + capacityBytes + " bytes would drop data; pass allowShrink=true to do it",
-                    Map.of("pool", definition.name(), "volume", volume.name()), null);
-        }
+        PoolDirectories.checkShrink(definition, volume.name(), current, capacityBytes, allowShrink);
         if (capacityBytes != current) {
             format.resize(file, capacityBytes);
         }
@@ -138,24 +134,7 @@ final class DirPool implements ActivePool {
         for (StoredVolume volume : scan().volumes()) {
             deleteVolume(new VolumeRef(volume.name(), volume.format()));
         }
-        Path dir = definition.path();
-        try {
-            Path metadata = dir.resolve(DirPoolDriver.METADATA_DIR);
-            if (Files.isDirectory(metadata, LinkOption.NOFOLLOW_LINKS)) {
-                try (Stream<Path> tree = Files.walk(metadata)) {
-                    for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
-            try (Stream<Path> left = Files.list(dir)) {
-                if (left.findAny().isEmpty()) {
-                    Files.delete(dir);
-                }
-            }
-        } catch (IOException e) {
-            throw StorageFailures.translate("purge pool '" + definition.name() + "'", e);
-        }
+        PoolDirectories.removeMetadataAndEmptyDirectory(definition);
     }
 
     /** The file of volume {@code name}; the name rule keeps it a direct child of the pool directory. */

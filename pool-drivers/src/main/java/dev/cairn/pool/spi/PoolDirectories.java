@@ -4,10 +4,13 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The directory every file-backed pool lives in: made when missing (with its parents), proven writable,
@@ -55,6 +58,45 @@ public final class PoolDirectories {
             } catch (IOException ignored) {
                 // Best effort: the directory was empty when made; a failure here leaves an empty directory.
             }
+        }
+    }
+
+    /**
+     * The end of a purge: removes the pool's metadata directory, then the pool directory itself when
+     * nothing else is left in it (files the pool does not own are never deleted).
+     */
+    public static void removeMetadataAndEmptyDirectory(PoolDefinition definition) {
+        Path dir = definition.path();
+        try {
+            Path metadata = dir.resolve(METADATA_DIR);
+            if (Files.isDirectory(metadata, LinkOption.NOFOLLOW_LINKS)) {
+                try (Stream<Path> tree = Files.walk(metadata)) {
+                    for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            try (Stream<Path> left = Files.list(dir)) {
+                if (left.findAny().isEmpty()) {
+                    Files.delete(dir);
+                }
+            }
+        } catch (IOException e) {
+            throw StorageFailures.translate("purge pool '" + definition.name() + "'", e);
+        }
+    }
+
+    /**
+     * Refuses to shrink a volume unless the caller allowed it: shrinking drops the data past the new end.
+     *
+     * @throws CairnException {@code OPERATION_INVALID} for a shrink without {@code allowShrink}
+     */
+    public static void checkShrink(PoolDefinition definition, String volume, long currentBytes, long requestedBytes,
+                                   boolean allowShrink) {
+        if (requestedBytes < currentBytes && !allowShrink) {
+            throw new CairnException(ErrorCode.OPERATION_INVALID, "shrinking volume '" + volume + "' from "
+                    + currentBytes + " to " + requestedBytes + " bytes would drop data; pass allowShrink=true to do it",
+                    Map.of("pool", definition.name(), "volume", volume), null);
         }
     }
 
