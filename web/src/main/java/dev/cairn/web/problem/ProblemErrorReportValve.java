@@ -3,8 +3,6 @@ package dev.cairn.web.problem;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import dev.cairn.api.ErrorCode;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -24,14 +22,9 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
             return;
         }
-        ErrorCode code = Problems.codeForStatus(status);
-        // Written by hand: outside Spring MVC there is no converter to flatten a ProblemDetail.
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", Problems.type(code).toString());
-        problem.put("title", code.title());
-        problem.put("status", status);
-        problem.put("detail", "the request was refused before it reached Cairn: its path or headers are not valid HTTP");
-        problem.put("code", code.name());
+        Map<String, Object> problem = Problems.flat(Problems.problem(status, Problems.codeForStatus(status),
+                "the request was refused before it reached Cairn: its path or headers are not valid HTTP",
+                null, Map.of()));
         try {
             response.setContentType("application/problem+json");
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());

@@ -2,6 +2,7 @@ package dev.cairn.web.problem;
 
 import dev.cairn.api.ErrorCode;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -38,13 +39,32 @@ public final class Problems {
     }
 
     /** The problem document for {@code code} with another HTTP {@code status}. */
-    static ProblemDetail problem(int status, ErrorCode code, String detail, String instance,
+    public static ProblemDetail problem(int status, ErrorCode code, String detail, String instance,
                                  Map<String, String> context) {
         ProblemDetail problem = ProblemDetail.forStatus(status);
         decorate(problem, code, instance);
         problem.setDetail(detail);
         context.forEach(problem::setProperty);
         return problem;
+    }
+
+    /**
+     * The members of {@code problem} as RFC 9457 lays them out, extensions beside the standard members,
+     * for writers outside Spring MVC (a servlet filter, Tomcat's error valve) that have no converter.
+     */
+    public static Map<String, Object> flat(ProblemDetail problem) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("type", problem.getType().toString());
+        members.put("title", problem.getTitle());
+        members.put("status", problem.getStatus());
+        members.put("detail", problem.getDetail());
+        if (problem.getInstance() != null) {
+            members.put("instance", problem.getInstance().toString());
+        }
+        if (problem.getProperties() != null) {
+            members.putAll(problem.getProperties());
+        }
+        return members;
     }
 
     /** Gives a problem made elsewhere (by Spring) Cairn's type, title, code and instance. */

@@ -36,7 +36,11 @@ public final class CairnProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         this.log = Files.createTempFile(dataDir.getParent(), "cairn-" + port + "-", ".log");
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m", "-jar", jar().toString(),
-                "--cairn.data-dir=" + dataDir, "--server.port=" + port, "--server.address=127.0.0.1"));
+                "--cairn.data-dir=" + dataDir, "--server.port=" + port));
+        if (extraArgs.stream().noneMatch(arg -> arg.startsWith("--server.address="))) {
+            // Spring joins a repeated option's values, so the default is given only when the test gives none.
+            command.add("--server.address=127.0.0.1");
+        }
         command.addAll(extraArgs);
         this.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

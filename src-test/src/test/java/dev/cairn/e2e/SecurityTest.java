@@ -1,0 +1,45 @@
+package dev.cairn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import dev.cairn.web.testing.CairnProcess;
+import io.restassured.RestAssured;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The security model: a token closes everything but health; no token, no listening beyond loopback. */
+class SecurityTest {
+
+    @Test
+    void withATokenEveryApiCallNeedsItAndHealthStaysOpen(@TempDir Path dir) {
+        try (CairnProcess service = CairnProcess.start(dir.resolve("data"), "--cairn.security.token=s3cret-token")) {
+            for (String path : new String[] {"/api/v1/pools", "/api/v1/pools/default/volumes", "/v3/api-docs"}) {
+                RestAssured.given().baseUri(service.baseUri()).get(path).then().statusCode(401)
+                        .contentType("application/problem+json").body("code", equalTo("UNAUTHORIZED"))
+                        .header("WWW-Authenticate", "Bearer realm=\"cairn\"");
+            }
+            RestAssured.given().baseUri(service.baseUri()).header("Authorization", "Bearer wrong")
+                    .delete("/api/v1/pools/default").then().statusCode(401).body("code", equalTo("UNAUTHORIZED"))
+                    .header("WWW-Authenticate", "Bearer realm=\"cairn\", error=\"invalid_token\"");
+            RestAssured.given().baseUri(service.baseUri()).header("Authorization", "Basic czNjcmV0LXRva2Vu")
+                    .get("/api/v1/pools").then().statusCode(401);
+            SharedService.api(service).header("Authorization", "Bearer s3cret-token").get("/api/v1/pools")
+                    .then().statusCode(200).body("name", hasItem("default"));
+            RestAssured.given().baseUri(service.baseUri()).get("/actuator/health").then().statusCode(200);
+            RestAssured.given().baseUri(service.baseUri()).get("/actuator/env").then().statusCode(401);
+        }
+    }
+
+    @Test
+    void refusesToListenBeyondLoopbackWithoutAToken(@TempDir Path dir) {
+        assertThatThrownBy(() -> CairnProcess.start(dir.resolve("open"), "--server.address=0.0.0.0"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refuses to listen on '0.0.0.0' without a token")
+                .hasMessageContaining("--cairn.security.token");
+        assertThat(dir.resolve("open/pools")).doesNotExist();
+    }
+}
