@@ -8,6 +8,7 @@ import dev.cairn.pool.spi.PoolDefinition;
 import dev.cairn.pool.spi.PoolDirectories;
 import dev.cairn.pool.spi.PoolUsage;
 import dev.cairn.pool.spi.ScanResult;
+import dev.cairn.pool.spi.SnapshotEngine;
 import dev.cairn.pool.spi.StorageFailures;
 import dev.cairn.pool.spi.StoredVolume;
 import dev.cairn.pool.spi.VolumeFormats;
@@ -65,6 +66,9 @@ final class ChunkPool implements ActivePool {
         List<StoredVolume> found = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         volumes.entries().forEach((name, id) -> {
+            if (name.contains("@")) {
+                return;
+            }
             if (call("scan", () -> store.deviceExists(id))) {
                 found.add(stored(name, id));
             } else {
@@ -145,6 +149,11 @@ final class ChunkPool implements ActivePool {
             throw StorageFailures.translate("purge pool '" + definition.name() + "'", e);
         }
         PoolDirectories.removeMetadataAndEmptyDirectory(definition);
+    }
+
+    @Override
+    public SnapshotEngine snapshots(VolumeRef volume) {
+        return new ChunkSnapshots(store, volumes, definition.name());
     }
 
     @Override

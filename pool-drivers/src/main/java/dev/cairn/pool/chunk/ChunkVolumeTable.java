@@ -17,7 +17,8 @@ import java.util.TreeMap;
 
 /**
  * Which device of the chunk store holds which volume: {@code .cairn/chunk-volumes.tsv} in the pool
- * directory, one {@code name<TAB>deviceId} line per volume.
+ * directory, one {@code name<TAB>deviceId} line per volume, and one {@code volume@snapshot<TAB>deviceId} line
+ * per snapshot.
  *
  * <p>The file is never changed in place: a new copy is written and forced, then renamed over the old one
  * and the directory forced, so a crash leaves either the old table or the new one. Guarded by this
@@ -42,7 +43,7 @@ final class ChunkVolumeTable {
             if (Files.exists(file)) {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     int tab = line.indexOf('\t');
-                    if (tab > 0 && ResourceName.isValid(line.substring(0, tab))) {
+                    if (tab > 0 && isKey(line.substring(0, tab))) {
                         entries.put(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)));
                     }
                 }
@@ -51,6 +52,13 @@ final class ChunkVolumeTable {
             throw new IllegalStateException("unreadable chunk volume table " + file, e);
         }
         return new ChunkVolumeTable(file, entries);
+    }
+
+    /** A volume name, or {@code volume@snapshot} for a snapshot's device. */
+    private static boolean isKey(String key) {
+        int at = key.indexOf('@');
+        return at < 0 ? ResourceName.isValid(key)
+                : ResourceName.isValid(key.substring(0, at)) && ResourceName.isValid(key.substring(at + 1));
     }
 
     synchronized Optional<Long> find(String name) {

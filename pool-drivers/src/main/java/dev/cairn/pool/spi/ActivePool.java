@@ -70,6 +70,16 @@ public interface ActivePool {
     void purge();
 
     /**
+     * Snapshots of this pool's volumes, when the pool offers them for {@code volume}'s format.
+     *
+     * @throws dev.cairn.api.CairnException {@code OPERATION_UNSUPPORTED} when it does not
+     */
+    default SnapshotEngine snapshots(VolumeRef volume) {
+        throw new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.OPERATION_UNSUPPORTED,
+                "pool '" + definition().name() + "' cannot snapshot " + volume.format() + " volumes yet");
+    }
+
+    /**
      * Releases what the started pool holds open (files, threads), after making every completed change
      * durable. Storage stays. The default holds nothing.
      */

@@ -7,5 +7,9 @@ import org.springframework.data.relational.core.mapping.Table;
 
 /** A volume in the catalog; its bytes, capacity and allocation live on storage. */
 @Table("volume")
-public record VolumeRow(@Id Long id, long poolId, String name, UUID volumeKey, String format, Instant createdAt) {
+public record VolumeRow(@Id Long id, long poolId, String name, UUID volumeKey, String format, Instant createdAt,
+                        Long currentSnapshotId) {
+    public VolumeRow withCurrentSnapshotId(Long snapshotId) {
+        return new VolumeRow(id, poolId, name, volumeKey, format, createdAt, snapshotId);
+    }
 }

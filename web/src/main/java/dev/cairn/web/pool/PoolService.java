@@ -186,7 +186,7 @@ public class PoolService {
         for (StoredVolume volume : stored) {
             if (!knownNames.contains(volume.name())) {
                 volumes.save(new VolumeRow(null, row.id(), volume.name(), UUID.randomUUID(), volume.format(),
-                        Instant.now()));
+                        Instant.now(), null));
                 adopted.add(volume.name());
             }
         }

@@ -26,8 +26,8 @@ class VolumeContent {
         this.volumes = volumes;
     }
 
-    void download(String pool, String volume, String rangeHeader, HttpServletResponse response) {
-        volumes.reading(pool, volume, device -> {
+    void download(String pool, String volume, String snapshot, String rangeHeader, HttpServletResponse response) {
+        volumes.reading(pool, volume, snapshot, device -> {
             long size = device.capacityBytes();
             ByteRange range = ByteRange.parse(rangeHeader, size).orElse(null);
             long first = range == null ? 0 : range.first();

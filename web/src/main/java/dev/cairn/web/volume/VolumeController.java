@@ -1,7 +1,5 @@
 package dev.cairn.web.volume;
 
-import dev.cairn.api.CairnException;
-import dev.cairn.api.ErrorCode;
 import dev.cairn.api.ResizeRequest;
 import dev.cairn.api.VolumeCreateRequest;
 import dev.cairn.api.VolumeInfo;
@@ -98,11 +96,7 @@ class VolumeController {
                   @Parameter(in = ParameterIn.HEADER, description = "one range, e.g. bytes=0-1023")
                   @RequestHeader(name = "Range", required = false) String range,
                   HttpServletResponse response) {
-        if (snapshot != null) {
-            volumes.get(pool, vol);
-            throw new CairnException(ErrorCode.NO_SNAPSHOT, "volume '" + vol + "' has no snapshot named '" + snapshot + "'");
-        }
-        content.download(pool, vol, range, response);
+        content.download(pool, vol, snapshot, range, response);
     }
 
     @PutMapping(path = "/{vol}/content", consumes = "application/octet-stream", produces = "application/json")

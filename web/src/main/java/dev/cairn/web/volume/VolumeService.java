@@ -13,6 +13,8 @@ import dev.cairn.pool.spi.VolumeFormats;
 import dev.cairn.pool.spi.VolumeRef;
 import dev.cairn.web.StorageLocks;
 import dev.cairn.web.catalog.PoolRow;
+import dev.cairn.web.catalog.SnapshotRepository;
+import dev.cairn.web.catalog.SnapshotRow;
 import dev.cairn.web.catalog.VolumeRepository;
 import dev.cairn.web.catalog.VolumeRow;
 import dev.cairn.web.pool.ActivePools;
@@ -24,6 +26,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Volumes of a pool: create, describe, resize, delete, and access to their bytes, each under the locks of
@@ -35,13 +38,49 @@ public class VolumeService {
     private final PoolService pools;
     private final ActivePools active;
     private final VolumeRepository volumes;
+    private final SnapshotRepository snapshots;
     private final StorageLocks locks;
+    private final TransactionTemplate transaction;
 
-    VolumeService(PoolService pools, ActivePools active, VolumeRepository volumes, StorageLocks locks) {
+    VolumeService(PoolService pools, ActivePools active, VolumeRepository volumes, SnapshotRepository snapshots,
+                  StorageLocks locks, TransactionTemplate transaction) {
         this.pools = pools;
         this.active = active;
         this.volumes = volumes;
+        this.snapshots = snapshots;
         this.locks = locks;
+        this.transaction = transaction;
+    }
+
+    /** A volume resolved for work on it: its pool, its catalog row and the started pool serving it. */
+    public record VolumeHandle(PoolRow pool, VolumeRow row, ActivePool storage) {
+        public VolumeRef ref() {
+            return new VolumeRef(row.name(), row.format());
+        }
+    }
+
+    /**
+     * Resolves a volume; {@code NO_STORAGE_POOL}, {@code NO_STORAGE_VOL}, or {@code OPERATION_INVALID} when
+     * its pool is not running. Call it again under the volume's lock to see the catalog as it is then.
+     */
+    public VolumeHandle resolve(String poolName, String volumeName) {
+        PoolRow pool = pools.lookup(poolName);
+        VolumeRow row = lookup(pool, volumeName);
+        return new VolumeHandle(pool, row, active.require(poolName));
+    }
+
+    /**
+     * Refuses a name the pool already uses for a volume or a snapshot: one namespace per pool.
+     *
+     * @throws CairnException {@code NAME_TAKEN}
+     */
+    public void requireFreeName(PoolRow pool, String name) {
+        boolean taken = volumes.findByPoolIdAndName(pool.id(), name).isPresent()
+                || snapshots.findByPoolIdAndName(pool.id(), name).isPresent();
+        if (taken) {
+            throw new CairnException(ErrorCode.NAME_TAKEN, "pool '" + pool.name() + "' already has a volume or "
+                    + "snapshot named '" + name + "'", Map.of("pool", pool.name(), "name", name), null);
+        }
     }
 
     /** The volumes of a pool, by name; a volume whose storage vanished shows capacity and allocation 0. */
@@ -70,14 +109,11 @@ public class VolumeService {
         ActivePool storage = active.require(poolName);
         String format = request.format() == null ? VolumeFormats.RAW : request.format();
         return locks.inNamespace(poolName, () -> {
-            if (volumes.findByPoolIdAndName(pool.id(), request.name()).isPresent()) {
-                throw new CairnException(ErrorCode.NAME_TAKEN, "pool '" + poolName + "' already has a volume named '"
-                        + request.name() + "'", Map.of("pool", poolName, "volume", request.name()), null);
-            }
+            requireFreeName(pool, request.name());
             StoredVolume stored = storage.createVolume(request.name(), request.capacity(), format);
             try {
                 VolumeRow row = volumes.save(new VolumeRow(null, pool.id(), request.name(), UUID.randomUUID(),
-                        stored.format(), Instant.now()));
+                        stored.format(), Instant.now(), null));
                 return info(pool, row, stored);
             } catch (RuntimeException e) {
                 storage.deleteVolume(new VolumeRef(request.name(), stored.format()));
@@ -87,7 +123,8 @@ public class VolumeService {
     }
 
     /**
-     * Deletes a volume and its storage.
+     * Deletes a volume and its storage. A volume with snapshots is refused ({@code HAS_SNAPSHOTS}) unless
+     * {@code snapshotsMode} is {@code delete}, which deletes them (catalog first, then their content) too.
      *
      * @param snapshotsMode {@code null}, or {@code delete} to delete the volume's snapshots with it
      */
@@ -99,8 +136,21 @@ public class VolumeService {
         ActivePool storage = active.require(poolName);
         locks.inNamespace(poolName, () -> locks.changing(poolName, volumeName, () -> {
             VolumeRow row = lookup(pool, volumeName);
+            List<SnapshotRow> held = snapshots.findByVolumeIdOrderByCreatedAtAscIdAsc(row.id());
+            if (!held.isEmpty() && snapshotsMode == null) {
+                throw new CairnException(ErrorCode.HAS_SNAPSHOTS, "volume '" + volumeName + "' has " + held.size()
+                        + " snapshot(s); delete them first or pass snapshots=delete",
+                        Map.of("pool", poolName, "volume", volumeName), null);
+            }
+            if (!held.isEmpty()) {
+                transaction.executeWithoutResult(status -> {
+                    volumes.save(row.withCurrentSnapshotId(null));
+                    forgetSnapshots(held);
+                });
+                held.forEach(snapshot -> storage.snapshots(ref(row)).deleteSnapshot(ref(row), snapshot.engineRef()));
+            }
             storage.deleteVolume(ref(row));
-            volumes.delete(row);
+            volumes.deleteById(row.id());
             return null;
         }));
     }
@@ -115,16 +165,42 @@ public class VolumeService {
                 () -> info(pool, row, storage.resize(ref(row), capacity, allowShrink)));
     }
 
-    /** Runs {@code work} on the volume's bytes opened read-only, sharing the volume with other readers. */
-    public <T> T reading(String poolName, String volumeName, Function<BlockDevice, T> work) {
-        PoolRow pool = pools.lookup(poolName);
-        VolumeRow row = lookup(pool, volumeName);
-        ActivePool storage = active.require(poolName);
+    /**
+     * Runs {@code work} on the volume's bytes opened read-only, sharing the volume with other readers.
+     *
+     * @param snapshotName {@code null} for the volume's head, else the snapshot whose content to read
+     */
+    public <T> T reading(String poolName, String volumeName, String snapshotName, Function<BlockDevice, T> work) {
+        VolumeHandle volume = resolve(poolName, volumeName);
         return locks.reading(poolName, volumeName, () -> {
-            try (BlockDevice device = storage.open(ref(row), false)) {
+            try (BlockDevice device = snapshotName == null ? volume.storage().open(volume.ref(), false)
+                    : volume.storage().snapshots(volume.ref()).openSnapshot(volume.ref(),
+                            snapshotOf(volume, snapshotName).engineRef())) {
                 return work.apply(device);
             }
         });
+    }
+
+    /** The snapshot {@code name} of {@code volume}; {@code NO_SNAPSHOT} when the volume has none of that name. */
+    public SnapshotRow snapshotOf(VolumeHandle volume, String name) {
+        ResourceName.require("snapshot", name);
+        return snapshots.findByPoolIdAndName(volume.pool().id(), name)
+                .filter(snapshot -> snapshot.volumeId() == volume.row().id())
+                .orElseThrow(() -> new CairnException(ErrorCode.NO_SNAPSHOT, "volume '" + volume.row().name()
+                        + "' has no snapshot named '" + name + "'",
+                        Map.of("pool", volume.pool().name(), "volume", volume.row().name(), "snapshot", name), null));
+    }
+
+    /** Removes snapshot rows, children before parents, so no row ever names a missing parent. */
+    private void forgetSnapshots(List<SnapshotRow> held) {
+        List<SnapshotRow> remaining = new java.util.ArrayList<>(held);
+        while (!remaining.isEmpty()) {
+            java.util.Set<Long> parents = new java.util.HashSet<>();
+            remaining.forEach(snapshot -> parents.add(snapshot.parentId()));
+            List<SnapshotRow> leaves = remaining.stream().filter(s -> !parents.contains(s.id())).toList();
+            snapshots.deleteAll(leaves);
+            remaining.removeAll(leaves);
+        }
     }
 
     /**
@@ -154,8 +230,10 @@ public class VolumeService {
         return new VolumeRef(row.name(), row.format());
     }
 
-    private static VolumeInfo info(PoolRow pool, VolumeRow row, StoredVolume stored) {
+    private VolumeInfo info(PoolRow pool, VolumeRow row, StoredVolume stored) {
+        String current = row.currentSnapshotId() == null ? null
+                : snapshots.findById(row.currentSnapshotId()).map(SnapshotRow::name).orElse(null);
         return new VolumeInfo(row.name(), pool.name(), row.volumeKey().toString(), stored.path(), row.format(),
-                stored.capacityBytes(), stored.allocationBytes(), null, 0);
+                stored.capacityBytes(), stored.allocationBytes(), current, snapshots.countByVolumeId(row.id()));
     }
 }

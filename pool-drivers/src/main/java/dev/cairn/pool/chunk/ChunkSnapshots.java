@@ -1,0 +1,90 @@
+package dev.cairn.pool.chunk;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.pool.spi.BlockDevice;
+import dev.cairn.pool.spi.SnapshotEngine;
+import dev.cairn.pool.spi.VolumeRef;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Snapshots in a chunk pool: each is a device of the store sharing the volume's tree, so taking one costs
+ * O(1) whatever the volume's size, and deleting one frees only what no other device shares. The reference
+ * is the device id; the pool's name table records the device as {@code volume@snapshot} so that it is
+ * never mistaken for a volume or left unnamed.
+ */
+final class ChunkSnapshots implements SnapshotEngine {
+    private final ChunkStore store;
+    private final ChunkVolumeTable names;
+    private final String poolName;
+
+    ChunkSnapshots(ChunkStore store, ChunkVolumeTable names, String poolName) {
+        this.store = store;
+        this.names = names;
+        this.poolName = poolName;
+    }
+
+    /** The table key of a snapshot's device; '@' cannot occur in names, so keys never clash with volumes. */
+    static String key(String volume, String snapshot) {
+        return volume + "@" + snapshot;
+    }
+
+    @Override
+    public String createSnapshot(VolumeRef volume, String snapshotName) {
+        long origin = deviceOf(volume);
+        long id = call("snapshot volume '" + volume.name() + "'", () -> store.snapshotDevice(origin));
+        // The device exists (committed) before its name: a crash in between leaves an unnamed device.
+        names.put(key(volume.name(), snapshotName), id);
+        return Long.toString(id);
+    }
+
+    @Override
+    public void revert(VolumeRef volume, String snapshotRef) {
+        long target = deviceOf(volume);
+        long snapshot = snapshotDevice(volume, snapshotRef);
+        call("revert volume '" + volume.name() + "'", () -> {
+            store.revert(target, snapshot);
+            return 0;
+        });
+    }
+
+    @Override
+    public void deleteSnapshot(VolumeRef volume, String snapshotRef) {
+        long id = Long.parseLong(snapshotRef);
+        names.entries().entrySet().stream().filter(e -> e.getValue() == id && e.getKey().contains("@"))
+                .map(Map.Entry::getKey).findFirst().ifPresent(names::remove);
+        if (call("check snapshot", () -> store.deviceExists(id) ? 1 : 0) == 1) {
+            call("delete a snapshot of volume '" + volume.name() + "'", () -> {
+                store.deleteDevice(id);
+                return 0;
+            });
+        }
+    }
+
+    @Override
+    public BlockDevice openSnapshot(VolumeRef volume, String snapshotRef) {
+        return new ChunkVolumeDevice(store, snapshotDevice(volume, snapshotRef), volume.name(), false);
+    }
+
+    private long deviceOf(VolumeRef volume) {
+        return names.find(volume.name()).orElseThrow(() -> CairnException.noVolume(poolName, volume.name()));
+    }
+
+    private long snapshotDevice(VolumeRef volume, String snapshotRef) {
+        long id = Long.parseLong(snapshotRef);
+        if (call("check snapshot", () -> store.deviceExists(id) ? 1 : 0) == 0) {
+            throw new CairnException(ErrorCode.NO_SNAPSHOT, "the chunk store no longer holds this snapshot of volume '"
+                    + volume.name() + "'", Map.of("pool", poolName, "volume", volume.name()), null);
+        }
+        return id;
+    }
+
+    private long call(String what, LongSupplier work) {
+        try {
+            return work.getAsLong();
+        } catch (ChunkStoreException e) {
+            throw ChunkFailures.translate(what, e);
+        }
+    }
+}

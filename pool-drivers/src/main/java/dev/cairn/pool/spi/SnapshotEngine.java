@@ -1,0 +1,39 @@
+package dev.cairn.pool.spi;
+
+/**
+ * Snapshots of a pool's volumes, as storage holds them. The tree (parents, children, the current
+ * snapshot) is the service's; an engine only keeps each snapshot's content, frozen as the volume held it
+ * when it was taken, and names it with an opaque reference the service stores.
+ *
+ * <p>Rules: every snapshot stays readable whatever happens to the volume or to other snapshots (a delete
+ * never changes another snapshot's content); a call that fails has changed nothing the service can see.
+ * Thread-safety as for {@link ActivePool}: the service serializes calls on one volume.
+ */
+public interface SnapshotEngine {
+
+    /**
+     * Freezes the volume's current content as a new snapshot and makes it durable before returning.
+     *
+     * @param snapshotName the snapshot's pool-unique name, for engines that record it
+     * @return the engine's reference of the new snapshot
+     * @throws dev.cairn.api.CairnException {@code NO_STORAGE_VOL}; {@code INSUFFICIENT_SPACE}
+     */
+    String createSnapshot(VolumeRef volume, String snapshotName);
+
+    /**
+     * Gives the volume the snapshot's content (the snapshot itself is unchanged), durably.
+     *
+     * @throws dev.cairn.api.CairnException {@code NO_SNAPSHOT} when the reference names nothing
+     */
+    void revert(VolumeRef volume, String snapshotRef);
+
+    /** Drops a snapshot's content; deleting one that is already gone succeeds. */
+    void deleteSnapshot(VolumeRef volume, String snapshotRef);
+
+    /**
+     * Opens a snapshot's content read-only.
+     *
+     * @throws dev.cairn.api.CairnException {@code NO_SNAPSHOT} when the reference names nothing
+     */
+    BlockDevice openSnapshot(VolumeRef volume, String snapshotRef);
+}

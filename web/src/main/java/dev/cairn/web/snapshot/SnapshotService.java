@@ -1,0 +1,225 @@
+package dev.cairn.web.snapshot;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.SnapshotCreateRequest;
+import dev.cairn.api.SnapshotInfo;
+import dev.cairn.pool.spi.SnapshotEngine;
+import dev.cairn.web.StorageLocks;
+import dev.cairn.web.catalog.PoolRow;
+import dev.cairn.web.catalog.SnapshotRepository;
+import dev.cairn.web.catalog.SnapshotRow;
+import dev.cairn.web.catalog.VolumeRepository;
+import dev.cairn.web.catalog.VolumeRow;
+import dev.cairn.web.pool.PoolService;
+import dev.cairn.web.volume.VolumeService;
+import dev.cairn.web.volume.VolumeService.VolumeHandle;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The snapshot tree of each volume: create (parent = the current snapshot, the new one becomes current),
+ * revert, delete with its children mode, and the listings. Every change runs alone on its volume (the
+ * volume's exclusive lock). Order against crashes: a new snapshot's content is taken before the catalog
+ * records it; a deleted snapshot leaves the catalog before its content is dropped. Either way a crash
+ * leaves at worst unreferenced content, never a listed snapshot without content.
+ */
+@Service
+public class SnapshotService {
+    /** Reserved: {@code …/snapshots/current} is the current snapshot, whatever its name. */
+    static final String CURRENT = "current";
+    private static final DateTimeFormatter GENERATED_NAME =
+            DateTimeFormatter.ofPattern("'snap-'yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final PoolService pools;
+    private final VolumeService volumes;
+    private final VolumeRepository volumeRows;
+    private final SnapshotRepository snapshots;
+    private final StorageLocks locks;
+    private final TransactionTemplate transaction;
+
+    SnapshotService(PoolService pools, VolumeService volumes, VolumeRepository volumeRows, SnapshotRepository snapshots,
+                    StorageLocks locks, TransactionTemplate transaction) {
+        this.pools = pools;
+        this.volumes = volumes;
+        this.volumeRows = volumeRows;
+        this.snapshots = snapshots;
+        this.locks = locks;
+        this.transaction = transaction;
+    }
+
+    /** A volume's snapshots, oldest first, filtered, one page of them. */
+    public List<SnapshotInfo> list(String pool, String volume, SnapshotFilter filter) {
+        VolumeHandle handle = volumes.resolve(pool, volume);
+        SnapshotTree tree = treeOf(handle.row());
+        Predicate<SnapshotRow> wanted = row -> (!filter.roots() || tree.isRoot(row))
+                && (!filter.leaves() || tree.isLeaf(row));
+        if (filter.descendantsOf() != null) {
+            SnapshotRow ancestor = require(tree, handle, filter.descendantsOf());
+            wanted = wanted.and(row -> tree.isDescendant(row, ancestor));
+        }
+        return tree.all().stream().filter(wanted).skip(filter.offset()).limit(filter.limit())
+                .map(row -> info(handle, tree, row)).toList();
+    }
+
+    /** One snapshot of a volume; {@code NO_SNAPSHOT} when the volume has none of that name. */
+    public SnapshotInfo get(String pool, String volume, String snapshot) {
+        VolumeHandle handle = volumes.resolve(pool, volume);
+        SnapshotTree tree = treeOf(handle.row());
+        return info(handle, tree, require(tree, handle, snapshot));
+    }
+
+    /** The volume's current snapshot; {@code NO_SNAPSHOT} when there is none. */
+    public SnapshotInfo current(String pool, String volume) {
+        VolumeHandle handle = volumes.resolve(pool, volume);
+        SnapshotTree tree = treeOf(handle.row());
+        SnapshotRow current = tree.byId(handle.row().currentSnapshotId()).orElseThrow(() -> new CairnException(
+                ErrorCode.NO_SNAPSHOT, "volume '" + volume + "' has no current snapshot",
+                Map.of("pool", pool, "volume", volume), null));
+        return info(handle, tree, current);
+    }
+
+    /** Takes a snapshot of the volume's content now; it becomes current, its parent the former current. */
+    public SnapshotInfo create(String pool, String volume, SnapshotCreateRequest request) {
+        return locks.changing(pool, volume, () -> {
+            VolumeHandle handle = volumes.resolve(pool, volume);
+            String name = request.name() != null ? request.name() : generatedName(handle.pool());
+            if (name.equals(CURRENT)) {
+                throw CairnException.invalidArgument("'current' names the current snapshot in the API; choose "
+                        + "another snapshot name");
+            }
+            volumes.requireFreeName(handle.pool(), name);
+            SnapshotEngine engine = handle.storage().snapshots(handle.ref());
+            String engineRef = engine.createSnapshot(handle.ref(), name);
+            try {
+                transaction.executeWithoutResult(status -> {
+                    SnapshotRow row = snapshots.save(new SnapshotRow(null, handle.pool().id(), handle.row().id(), name,
+                            UUID.randomUUID(), handle.row().currentSnapshotId(), request.description(), engineRef,
+                            Instant.now()));
+                    volumeRows.save(handle.row().withCurrentSnapshotId(row.id()));
+                });
+            } catch (RuntimeException e) {
+                engine.deleteSnapshot(handle.ref(), engineRef);
+                if (e instanceof DuplicateKeyException) {
+                    throw new CairnException(ErrorCode.NAME_TAKEN, "pool '" + pool + "' already has a snapshot named '"
+                            + name + "'", Map.of("pool", pool, "name", name), e);
+                }
+                throw e;
+            }
+            return get(pool, volume, name);
+        });
+    }
+
+    /** Gives the volume the snapshot's content and makes the snapshot current. */
+    public SnapshotInfo revert(String pool, String volume, String snapshot) {
+        return locks.changing(pool, volume, () -> {
+            VolumeHandle handle = volumes.resolve(pool, volume);
+            SnapshotRow target = volumes.snapshotOf(handle, snapshot);
+            handle.storage().snapshots(handle.ref()).revert(handle.ref(), target.engineRef());
+            volumeRows.save(handle.row().withCurrentSnapshotId(target.id()));
+            return get(pool, volume, snapshot);
+        });
+    }
+
+    /**
+     * Deletes a snapshot. {@code REBASE} gives its children its parent; {@code DELETE} removes it with
+     * everything below it; {@code ONLY} removes everything below it and keeps it. When the current
+     * snapshot goes, its nearest kept ancestor becomes current. With {@code metadataOnly} storage is left
+     * as it is: the snapshots are only forgotten.
+     */
+    public void delete(String pool, String volume, String snapshot, ChildrenMode mode, boolean metadataOnly) {
+        locks.changing(pool, volume, () -> {
+            VolumeHandle handle = volumes.resolve(pool, volume);
+            SnapshotTree tree = treeOf(handle.row());
+            SnapshotRow target = require(tree, handle, snapshot);
+            List<SnapshotRow> removed = new ArrayList<>(tree.descendantsDeepestFirst(target));
+            if (mode == ChildrenMode.REBASE) {
+                removed.clear();
+            }
+            if (mode != ChildrenMode.ONLY) {
+                removed.add(target);
+            }
+            Long heir = mode == ChildrenMode.ONLY ? target.id() : target.parentId();
+            boolean currentGoes = removed.stream().anyMatch(row -> row.id().equals(handle.row().currentSnapshotId()));
+            transaction.executeWithoutResult(status -> {
+                if (currentGoes) {
+                    volumeRows.save(handle.row().withCurrentSnapshotId(heir));
+                }
+                if (mode == ChildrenMode.REBASE) {
+                    tree.children(target).forEach(child -> snapshots.save(child.withParentId(target.parentId())));
+                }
+                removed.forEach(snapshots::delete);
+            });
+            if (!metadataOnly) {
+                SnapshotEngine engine = handle.storage().snapshots(handle.ref());
+                removed.forEach(row -> engine.deleteSnapshot(handle.ref(), row.engineRef()));
+            }
+            return null;
+        });
+    }
+
+    /** Every snapshot of the pool, by name. */
+    public List<SnapshotInfo> listPool(String pool) {
+        PoolRow poolRow = pools.lookup(pool);
+        List<SnapshotInfo> all = new ArrayList<>();
+        for (VolumeRow volume : volumeRows.findByPoolIdOrderByNameAsc(poolRow.id())) {
+            SnapshotTree tree = treeOf(volume);
+            tree.all().forEach(row -> all.add(info(poolRow, volume, tree, row)));
+        }
+        all.sort(java.util.Comparator.comparing(SnapshotInfo::name));
+        return all;
+    }
+
+    /** One snapshot by its pool-unique name; {@code NO_SNAPSHOT} when the pool has none of that name. */
+    public SnapshotInfo getInPool(String pool, String snapshot) {
+        PoolRow poolRow = pools.lookup(pool);
+        dev.cairn.api.ResourceName.require("snapshot", snapshot);
+        SnapshotRow row = snapshots.findByPoolIdAndName(poolRow.id(), snapshot).orElseThrow(() -> new CairnException(
+                ErrorCode.NO_SNAPSHOT, "pool '" + pool + "' has no snapshot named '" + snapshot + "'",
+                Map.of("pool", pool, "snapshot", snapshot), null));
+        VolumeRow volume = volumeRows.findById(row.volumeId()).orElseThrow();
+        return info(poolRow, volume, treeOf(volume), row);
+    }
+
+    private SnapshotTree treeOf(VolumeRow volume) {
+        return new SnapshotTree(snapshots.findByVolumeIdOrderByCreatedAtAscIdAsc(volume.id()));
+    }
+
+    private static SnapshotRow require(SnapshotTree tree, VolumeHandle handle, String name) {
+        dev.cairn.api.ResourceName.require("snapshot", name);
+        return tree.find(name).orElseThrow(() -> new CairnException(ErrorCode.NO_SNAPSHOT, "volume '"
+                + handle.row().name() + "' has no snapshot named '" + name + "'",
+                Map.of("pool", handle.pool().name(), "volume", handle.row().name(), "snapshot", name), null));
+    }
+
+    private String generatedName(PoolRow pool) {
+        String base = GENERATED_NAME.format(Instant.now());
+        String name = base;
+        for (int n = 2; snapshots.findByPoolIdAndName(pool.id(), name).isPresent(); n++) {
+            name = base + "-" + n;
+        }
+        return name;
+    }
+
+    private static SnapshotInfo info(VolumeHandle handle, SnapshotTree tree, SnapshotRow row) {
+        return info(handle.pool(), handle.row(), tree, row);
+    }
+
+    private static SnapshotInfo info(PoolRow pool, VolumeRow volume, SnapshotTree tree, SnapshotRow row) {
+        Optional<SnapshotRow> parent = tree.parent(row);
+        return new SnapshotInfo(row.name(), row.uuid(), pool.name(), volume.name(),
+                parent.map(SnapshotRow::name).orElse(null),
+                tree.children(row).stream().map(SnapshotRow::name).toList(),
+                row.id().equals(volume.currentSnapshotId()), row.createdAt(), row.description());
+    }
+}
