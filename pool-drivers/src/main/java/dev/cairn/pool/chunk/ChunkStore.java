@@ -106,16 +106,20 @@ public final class ChunkStore implements Closeable {
             }
             FileChannel metadataChannel = options.channelOpener().open(dir.resolve(METADATA_FILE));
             FileChannel dataChannel = options.channelOpener().open(dir.resolve(DATA_FILE));
-            int[] index = RefcountPages.emptyIndex(layout);
-            ByteBuffer indexBlocks = RefcountPages.encodeIndex(index, layout);
-            Superblock first = new Superblock(layout, 0, RefcountPages.checksum(indexBlocks), NodeStore.NO_NODE, 1);
-            MetadataFile file = new MetadataFile(metadataChannel);
-            file.write(layout.indexStartBlock(first.slot()), indexBlocks);
-            file.force();
-            // The superblock goes last: a crash during build leaves no valid superblock, never a half store.
-            file.write(first.slot(), first.encode());
-            file.force();
-            return new ChunkStore(first, index, metadataChannel, dataChannel, options);
+            // Generation 0 exists only in memory: the store is on disk once its first commit is.
+            Superblock empty = new Superblock(layout, 0, 0, NodeStore.NO_NODE, 1);
+            ChunkStore store = new ChunkStore(empty, RefcountPages.emptyIndex(layout), metadataChannel, dataChannel,
+                    options);
+            try {
+                store.locked(() -> {
+                    store.commitChange();
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            return store;
         } catch (IOException e) {
             throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "cannot build chunk store in " + dir, e);
         }
@@ -172,7 +176,7 @@ public final class ChunkStore implements Closeable {
             ensureSpace(0, devices.worstCaseNewBlocks(), true);
             long id = nextDeviceId++;
             devices.put(new Device(id, NodeStore.NO_NODE, capacityBytes, 0));
-            commitLocked(true);
+            commitChange();
             return id;
         });
     }
@@ -185,7 +189,7 @@ public final class ChunkStore implements Closeable {
             long id = nextDeviceId++;
             tree.share(origin.mappingRoot());
             devices.put(new Device(id, origin.mappingRoot(), origin.capacityBytes(), origin.mappedChunks()));
-            commitLocked(true);
+            commitChange();
             return id;
         });
     }
@@ -197,7 +201,7 @@ public final class ChunkStore implements Closeable {
             ensureSpace(0, devices.worstCaseNewBlocks(), false);
             tree.release(device.mappingRoot());
             devices.remove(id);
-            commitLocked(true);
+            commitChange();
             return null;
         });
     }
@@ -212,7 +216,7 @@ public final class ChunkStore implements Closeable {
             tree.share(from.mappingRoot());
             tree.release(device.mappingRoot());
             devices.put(new Device(id, from.mappingRoot(), from.capacityBytes(), from.mappedChunks()));
-            commitLocked(true);
+            commitChange();
             return null;
         });
     }
@@ -273,7 +277,7 @@ public final class ChunkStore implements Closeable {
             device = deviceIo.truncate(device, newCapacityBytes);
             ensureSpace(0, devices.worstCaseNewBlocks(), false);
             devices.put(device.withCapacity(newCapacityBytes));
-            commitLocked(true);
+            commitChange();
             return null;
         });
     }
@@ -340,7 +344,7 @@ public final class ChunkStore implements Closeable {
     /** Makes every change so far durable; a no-op when nothing changed. */
     public void commit() {
         locked(() -> {
-            commitLocked(false);
+            commitLocked();
             return null;
         });
     }
@@ -356,7 +360,7 @@ public final class ChunkStore implements Closeable {
             ensureSpace(0, devices.worstCaseNewBlocks(), false);
             CheckReport report = new RefcountAudit(layout, nodes, dataChunks, devices).run(true);
             changedSinceCommit |= report.repaired() > 0;
-            commitLocked(false);
+            commitLocked();
             return report;
         });
     }
@@ -374,7 +378,7 @@ public final class ChunkStore implements Closeable {
             closed = true;
             try {
                 if (!failed) {
-                    commitLocked(false);
+                    commitLocked();
                 }
             } catch (IOException e) {
                 throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "commit at close failed", e);
@@ -413,13 +417,15 @@ public final class ChunkStore implements Closeable {
         }
     }
 
-    /**
-     * The commit protocol. Order matters at each step; see the comments at the writes.
-     *
-     * @param metadataChanged also commit when only device records changed
-     */
-    private void commitLocked(boolean metadataChanged) throws IOException {
-        if (!changedSinceCommit && !metadataChanged) {
+    /** Commits a change the caller just made. */
+    private void commitChange() throws IOException {
+        changedSinceCommit = true;
+        commitLocked();
+    }
+
+    /** The commit protocol, when anything changed. Order matters at each step; see the comments at the writes. */
+    private void commitLocked() throws IOException {
+        if (!changedSinceCommit) {
             return;
         }
         // New nodes go to blocks allocated in this transaction and refcount pages to their spare slots;
@@ -461,7 +467,8 @@ public final class ChunkStore implements Closeable {
             return;
         }
         if (dataChunks.pendingEntries() > 0 || nodeBlocks.pendingEntries() > 0) {
-            commitLocked(true);
+            // Freed entries wait for a commit before they may be reused.
+            commitChange();
             if (fits(dataNeeded, nodesWanted)) {
                 return;
             }
@@ -579,7 +586,7 @@ public final class ChunkStore implements Closeable {
                 return;
             }
             try {
-                commitLocked(false);
+                commitLocked();
             } catch (IOException | RuntimeException e) {
                 failed = true;
                 System.getLogger(ChunkStore.class.getName()).log(System.Logger.Level.ERROR,
