@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -133,22 +134,46 @@ public final class ChunkStore implements Closeable {
      *                             checksum, {@code IO_ERROR}
      */
     public static ChunkStore open(Path dir, ChunkStoreOptions options) {
+        Path metadataPath = dir.resolve(METADATA_FILE);
+        if (!Files.exists(metadataPath)) {
+            throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "no chunk store in " + dir,
+                    new NoSuchFileException(metadataPath.toString()));
+        }
+        FileChannel metadataChannel = null;
         try {
-            FileChannel metadataChannel = options.channelOpener().open(dir.resolve(METADATA_FILE));
+            metadataChannel = options.channelOpener().open(metadataPath);
             MetadataFile file = new MetadataFile(metadataChannel);
             Superblock newest = newestSuperblock(file.read(0), file.read(1))
                     .orElseThrow(() -> ChunkStoreException.corrupt("no valid superblock in " + dir));
-            StoreLayout layout = newest.layout();
-            ByteBuffer indexBlocks = file.read(layout.indexStartBlock(newest.slot()), layout.indexBlockCount());
-            if (RefcountPages.checksum(indexBlocks) != newest.indexCrc()) {
-                throw ChunkStoreException.corrupt("refcount index of generation " + newest.generation()
-                        + " fails its checksum");
-            }
-            int[] index = RefcountPages.decodeIndex(indexBlocks, layout);
+            int[] index = readIndex(file, newest);
             FileChannel dataChannel = options.channelOpener().open(dir.resolve(DATA_FILE));
             return new ChunkStore(newest, index, metadataChannel, dataChannel, options);
-        } catch (IOException e) {
-            throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "cannot open chunk store in " + dir, e);
+        } catch (IOException | RuntimeException e) {
+            closeAfterFailedOpen(metadataChannel, e);
+            if (e instanceof IOException io) {
+                throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "cannot open chunk store in " + dir, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static int[] readIndex(MetadataFile file, Superblock superblock) throws IOException {
+        StoreLayout layout = superblock.layout();
+        ByteBuffer indexBlocks = file.read(layout.indexStartBlock(superblock.slot()), layout.indexBlockCount());
+        if (RefcountPages.checksum(indexBlocks) != superblock.indexCrc()) {
+            throw ChunkStoreException.corrupt("refcount index of generation " + superblock.generation()
+                    + " fails its checksum");
+        }
+        return RefcountPages.decodeIndex(indexBlocks, layout);
+    }
+
+    private static void closeAfterFailedOpen(FileChannel channel, Exception failure) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
         }
     }
 
@@ -161,6 +186,7 @@ public final class ChunkStore implements Closeable {
         return a.get().generation() >= b.get().generation() ? a : b;
     }
 
+    /** The chunk size chosen at build; the unit of allocation, sharing and diff. */
     public int chunkSizeBytes() {
         return layout.chunkSizeBytes();
     }
@@ -304,6 +330,7 @@ public final class ChunkStore implements Closeable {
         });
     }
 
+    /** The device's logical size. */
     public long deviceCapacityBytes(long id) {
         return inspect(() -> lookupDevice(id).capacityBytes());
     }
@@ -313,10 +340,12 @@ public final class ChunkStore implements Closeable {
         return inspect(() -> lookupDevice(id).mappedChunks() * layout.chunkSizeBytes());
     }
 
+    /** Whether a device with this id exists (never throws {@code NO_SUCH_DEVICE}). */
     public boolean deviceExists(long id) {
         return inspect(() -> devices.find(id).isPresent());
     }
 
+    /** The size of the data area: chunk count times chunk size. */
     public long storeCapacityBytes() {
         return layout.capacityBytes();
     }

@@ -51,6 +51,14 @@ class ChunkStoreBehaviourTest {
     }
 
     @Test
+    void openingADirectoryWithoutAStoreFailsAndCreatesNothing() {
+        Path empty = dir.resolve("empty");
+        assertThatThrownBy(() -> ChunkStore.open(empty, options(16))).isInstanceOf(ChunkStoreException.class)
+                .extracting(ChunkStoreBehaviourTest::reasonOf).isEqualTo(ChunkStoreException.Reason.IO_ERROR);
+        assertThat(empty).doesNotExist();
+    }
+
+    @Test
     void aCorruptedNewestSuperblockFallsBackToThePreviousCommit() throws IOException {
         long id;
         long olderGeneration;
