@@ -4,10 +4,13 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -106,6 +109,7 @@ public final class ChunkStore implements Closeable {
                 throw new FileAlreadyExistsException(dir.resolve(METADATA_FILE).toString());
             }
             FileChannel metadataChannel = options.channelOpener().open(dir.resolve(METADATA_FILE));
+            lockExclusively(metadataChannel, dir);
             FileChannel dataChannel = options.channelOpener().open(dir.resolve(DATA_FILE));
             // Generation 0 exists only in memory: the store is on disk once its first commit is.
             Superblock empty = new Superblock(layout, 0, 0, NodeStore.NO_NODE, 1);
@@ -120,6 +124,7 @@ public final class ChunkStore implements Closeable {
                 store.close();
                 throw e;
             }
+            forceDirectory(dir);
             return store;
         } catch (IOException e) {
             throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "cannot build chunk store in " + dir, e);
@@ -142,6 +147,7 @@ public final class ChunkStore implements Closeable {
         FileChannel metadataChannel = null;
         try {
             metadataChannel = options.channelOpener().open(metadataPath);
+            lockExclusively(metadataChannel, dir);
             MetadataFile file = new MetadataFile(metadataChannel);
             Superblock newest = newestSuperblock(file.read(0), file.read(1))
                     .orElseThrow(() -> ChunkStoreException.corrupt("no valid superblock in " + dir));
@@ -154,6 +160,34 @@ public final class ChunkStore implements Closeable {
                 throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "cannot open chunk store in " + dir, io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * One store object per pool at a time, across processes too: two writers would free each
+     * other's blocks. The lock goes with the channel when the store closes or the process dies.
+     */
+    private static void lockExclusively(FileChannel metadataChannel, Path dir) throws IOException {
+        FileLock lock;
+        try {
+            lock = metadataChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            metadataChannel.close();
+            throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "chunk store in " + dir
+                    + " is open elsewhere");
+        }
+    }
+
+    /** Makes the new files' directory entries durable (where the platform can force a directory). */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+            directory.force(true);
+        } catch (IOException e) {
+            System.getLogger(ChunkStore.class.getName()).log(System.Logger.Level.DEBUG,
+                    "cannot force directory " + dir, e);
         }
     }
 

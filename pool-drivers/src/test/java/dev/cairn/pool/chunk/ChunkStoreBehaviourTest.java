@@ -59,6 +59,16 @@ class ChunkStoreBehaviourTest {
     }
 
     @Test
+    void aStoreOpenInOnePlaceCannotBeOpenedAgain() {
+        try (ChunkStore store = ChunkStore.create(dir, CHUNK, options(16))) {
+            assertThatThrownBy(() -> ChunkStore.open(dir, options(16))).isInstanceOf(ChunkStoreException.class)
+                    .hasMessageContaining("open elsewhere");
+            assertThat(store.createDevice(CHUNK)).isPositive();
+        }
+        ChunkStore.open(dir, options(16)).close();
+    }
+
+    @Test
     void aCorruptedNewestSuperblockFallsBackToThePreviousCommit() throws IOException {
         long id;
         long olderGeneration;
