@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -132,11 +134,13 @@ public final class ChunkStore implements Closeable {
     }
 
     /**
-     * Opens the store in {@code dir} at its last commit: the valid superblock slot with the higher
-     * generation. Build-only option fields are ignored.
+     * Opens the store in {@code dir} at its last commit: the superblock slot with the higher
+     * generation among those that pass their checksum and whose refcount index passes its own.
+     * Falling back to the older slot recovers the previous commit exactly when nothing was written
+     * after the newest one (the case of a torn superblock write). Build-only option fields are ignored.
      *
-     * @throws ChunkStoreException {@code CORRUPT} when no superblock is valid or the index fails its
-     *                             checksum, {@code IO_ERROR}
+     * @throws ChunkStoreException {@code CORRUPT} when no superblock qualifies, {@code IO_ERROR} when
+     *                             the files cannot be read or the store is open elsewhere
      */
     public static ChunkStore open(Path dir, ChunkStoreOptions options) {
         Path metadataPath = dir.resolve(METADATA_FILE);
@@ -149,9 +153,18 @@ public final class ChunkStore implements Closeable {
             metadataChannel = options.channelOpener().open(metadataPath);
             lockExclusively(metadataChannel, dir);
             MetadataFile file = new MetadataFile(metadataChannel);
-            Superblock newest = newestSuperblock(file.read(0), file.read(1))
-                    .orElseThrow(() -> ChunkStoreException.corrupt("no valid superblock in " + dir));
-            int[] index = readIndex(file, newest);
+            Superblock newest = null;
+            int[] index = null;
+            for (Superblock candidate : validSuperblocksNewestFirst(file.read(0), file.read(1))) {
+                index = readIndex(file, candidate);
+                if (index != null) {
+                    newest = candidate;
+                    break;
+                }
+            }
+            if (newest == null) {
+                throw ChunkStoreException.corrupt("no valid superblock with a valid refcount index in " + dir);
+            }
             FileChannel dataChannel = options.channelOpener().open(dir.resolve(DATA_FILE));
             return new ChunkStore(newest, index, metadataChannel, dataChannel, options);
         } catch (IOException | RuntimeException e) {
@@ -191,12 +204,12 @@ public final class ChunkStore implements Closeable {
         }
     }
 
+    /** The refcount index a superblock names, or null when that copy fails its checksum. */
     private static int[] readIndex(MetadataFile file, Superblock superblock) throws IOException {
         StoreLayout layout = superblock.layout();
         ByteBuffer indexBlocks = file.read(layout.indexStartBlock(superblock.slot()), layout.indexBlockCount());
         if (RefcountPages.checksum(indexBlocks) != superblock.indexCrc()) {
-            throw ChunkStoreException.corrupt("refcount index of generation " + superblock.generation()
-                    + " fails its checksum");
+            return null;
         }
         return RefcountPages.decodeIndex(indexBlocks, layout);
     }
@@ -211,13 +224,13 @@ public final class ChunkStore implements Closeable {
         }
     }
 
-    static Optional<Superblock> newestSuperblock(ByteBuffer slot0, ByteBuffer slot1) {
-        Optional<Superblock> a = Superblock.decode(slot0);
-        Optional<Superblock> b = Superblock.decode(slot1);
-        if (a.isEmpty() || b.isEmpty()) {
-            return a.isPresent() ? a : b;
-        }
-        return a.get().generation() >= b.get().generation() ? a : b;
+    /** The superblocks that pass their checks, the higher generation first. */
+    static List<Superblock> validSuperblocksNewestFirst(ByteBuffer slot0, ByteBuffer slot1) {
+        List<Superblock> valid = new ArrayList<>(2);
+        Superblock.decode(slot0).ifPresent(valid::add);
+        Superblock.decode(slot1).ifPresent(valid::add);
+        valid.sort(Comparator.comparingLong(Superblock::generation).reversed());
+        return valid;
     }
 
     /** The chunk size chosen at build; the unit of allocation, sharing and diff. */

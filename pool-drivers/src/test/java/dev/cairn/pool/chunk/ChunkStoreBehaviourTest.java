@@ -70,18 +70,34 @@ class ChunkStoreBehaviourTest {
 
     @Test
     void aCorruptedNewestSuperblockFallsBackToThePreviousCommit() throws IOException {
-        long id;
-        long olderGeneration;
+        long[] idAndOlder = twoCommits();
+        flipByte(dir.resolve(ChunkStore.METADATA_FILE), ((idAndOlder[1] + 1) % 2) * 4096 + 30);
+        assertOpensAtTheOlderCommit(idAndOlder[0], idAndOlder[1]);
+    }
+
+    @Test
+    void aCorruptedNewestRefcountIndexAlsoFallsBackToThePreviousCommit() throws IOException {
+        long[] idAndOlder = twoCommits();
+        // A small store has a one-block index; copy s sits in block 2 + s.
+        flipByte(dir.resolve(ChunkStore.METADATA_FILE), (2 + (idAndOlder[1] + 1) % 2) * 4096 + 4);
+        assertOpensAtTheOlderCommit(idAndOlder[0], idAndOlder[1]);
+    }
+
+    /** Commits a chunk of ones, then one of twos over it; returns the device and the older generation. */
+    private long[] twoCommits() {
         try (ChunkStore store = ChunkStore.create(dir, CHUNK, options(64))) {
-            id = store.createDevice(8L * CHUNK);
+            long id = store.createDevice(8L * CHUNK);
             store.write(id, 0, filled(CHUNK, 1), 0, CHUNK);
             store.commit();
-            olderGeneration = store.committedGeneration();
+            long olderGeneration = store.committedGeneration();
             store.write(id, 0, filled(CHUNK, 2), 0, CHUNK);
             store.commit();
             assertThat(store.committedGeneration()).isEqualTo(olderGeneration + 1);
+            return new long[] {id, olderGeneration};
         }
-        flipByte(dir.resolve(ChunkStore.METADATA_FILE), ((olderGeneration + 1) % 2) * 4096 + 30);
+    }
+
+    private void assertOpensAtTheOlderCommit(long id, long olderGeneration) {
         try (ChunkStore store = ChunkStore.open(dir, options(64))) {
             assertThat(store.committedGeneration()).isEqualTo(olderGeneration);
             assertThat(read(store, id, 0, CHUNK)).isEqualTo(filled(CHUNK, 1));
