@@ -3,17 +3,7 @@ package dev.cairn.pool.chunk;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -73,15 +63,15 @@ public final class ChunkStore implements Closeable {
     private boolean failed;
     private boolean closed;
 
-    private ChunkStore(Superblock superblock, int[] index, FileChannel metadataChannel, FileChannel dataChannel,
-                       ChunkStoreOptions options) {
+    private ChunkStore(StoreFiles files, ChunkStoreOptions options) {
+        Superblock superblock = files.superblock();
         this.layout = superblock.layout();
         this.committed = superblock;
         this.nextDeviceId = superblock.nextDeviceId();
-        this.metadata = new MetadataFile(metadataChannel);
-        this.data = new ChunkData(dataChannel, layout.chunkSizeBytes());
+        this.metadata = new MetadataFile(files.metadata());
+        this.data = new ChunkData(files.data(), layout.chunkSizeBytes());
         this.cache = new BlockCache(options.nodeCacheBytes(), this::writeBack);
-        this.pages = new RefcountPages(metadata, cache, layout, index);
+        this.pages = new RefcountPages(metadata, cache, layout, files.index());
         this.dataChunks = new SpaceMap(pages, 0, layout.dataChunkCount());
         this.nodeBlocks = new SpaceMap(pages, layout.dataPageCount(), layout.nodeBlockCount());
         this.nodes = new NodeStore(metadata, cache, nodeBlocks, layout);
@@ -105,32 +95,19 @@ public final class ChunkStore implements Closeable {
         long nodeBlockCount = options.nodeBlockCount() > 0 ? options.nodeBlockCount()
                 : Math.max(DEFAULT_MIN_NODE_BLOCKS, dataChunkCount / 8);
         StoreLayout layout = new StoreLayout(chunkSizeBytes, dataChunkCount, nodeBlockCount, options.nodeFanout());
+        ChunkStore store = new ChunkStore(StoreFiles.build(dir, layout, options), options);
         try {
-            Files.createDirectories(dir);
-            if (Files.exists(dir.resolve(METADATA_FILE))) {
-                throw new FileAlreadyExistsException(dir.resolve(METADATA_FILE).toString());
-            }
-            FileChannel metadataChannel = options.channelOpener().open(dir.resolve(METADATA_FILE));
-            lockExclusively(metadataChannel, dir);
-            FileChannel dataChannel = options.channelOpener().open(dir.resolve(DATA_FILE));
             // Generation 0 exists only in memory: the store is on disk once its first commit is.
-            Superblock empty = new Superblock(layout, 0, 0, NodeStore.NO_NODE, 1);
-            ChunkStore store = new ChunkStore(empty, RefcountPages.emptyIndex(layout), metadataChannel, dataChannel,
-                    options);
-            try {
-                store.locked(() -> {
-                    store.commitChange();
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                store.close();
-                throw e;
-            }
-            forceDirectory(dir);
-            return store;
-        } catch (IOException e) {
-            throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "cannot build chunk store in " + dir, e);
+            store.locked(() -> {
+                store.commitChange();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
+        StoreFiles.forceDirectory(dir);
+        return store;
     }
 
     /**
@@ -143,94 +120,7 @@ public final class ChunkStore implements Closeable {
      *                             the files cannot be read or the store is open elsewhere
      */
     public static ChunkStore open(Path dir, ChunkStoreOptions options) {
-        Path metadataPath = dir.resolve(METADATA_FILE);
-        if (!Files.exists(metadataPath)) {
-            throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "no chunk store in " + dir,
-                    new NoSuchFileException(metadataPath.toString()));
-        }
-        FileChannel metadataChannel = null;
-        try {
-            metadataChannel = options.channelOpener().open(metadataPath);
-            lockExclusively(metadataChannel, dir);
-            MetadataFile file = new MetadataFile(metadataChannel);
-            Superblock newest = null;
-            int[] index = null;
-            for (Superblock candidate : validSuperblocksNewestFirst(file.read(0), file.read(1))) {
-                index = readIndex(file, candidate);
-                if (index != null) {
-                    newest = candidate;
-                    break;
-                }
-            }
-            if (newest == null) {
-                throw ChunkStoreException.corrupt("no valid superblock with a valid refcount index in " + dir);
-            }
-            FileChannel dataChannel = options.channelOpener().open(dir.resolve(DATA_FILE));
-            return new ChunkStore(newest, index, metadataChannel, dataChannel, options);
-        } catch (IOException | RuntimeException e) {
-            closeAfterFailedOpen(metadataChannel, e);
-            if (e instanceof IOException io) {
-                throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "cannot open chunk store in " + dir, io);
-            }
-            throw (RuntimeException) e;
-        }
-    }
-
-    /**
-     * One store object per pool at a time, across processes too: two writers would free each
-     * other's blocks. The lock goes with the channel when the store closes or the process dies.
-     */
-    private static void lockExclusively(FileChannel metadataChannel, Path dir) throws IOException {
-        FileLock lock;
-        try {
-            lock = metadataChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            metadataChannel.close();
-            throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "chunk store in " + dir
-                    + " is open elsewhere");
-        }
-    }
-
-    /** Makes the new files' directory entries durable (where the platform can force a directory). */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-            directory.force(true);
-        } catch (IOException e) {
-            System.getLogger(ChunkStore.class.getName()).log(System.Logger.Level.DEBUG,
-                    "cannot force directory " + dir, e);
-        }
-    }
-
-    /** The refcount index a superblock names, or null when that copy fails its checksum. */
-    private static int[] readIndex(MetadataFile file, Superblock superblock) throws IOException {
-        StoreLayout layout = superblock.layout();
-        ByteBuffer indexBlocks = file.read(layout.indexStartBlock(superblock.slot()), layout.indexBlockCount());
-        if (RefcountPages.checksum(indexBlocks) != superblock.indexCrc()) {
-            return null;
-        }
-        return RefcountPages.decodeIndex(indexBlocks, layout);
-    }
-
-    private static void closeAfterFailedOpen(FileChannel channel, Exception failure) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                failure.addSuppressed(e);
-            }
-        }
-    }
-
-    /** The superblocks that pass their checks, the higher generation first. */
-    static List<Superblock> validSuperblocksNewestFirst(ByteBuffer slot0, ByteBuffer slot1) {
-        List<Superblock> valid = new ArrayList<>(2);
-        Superblock.decode(slot0).ifPresent(valid::add);
-        Superblock.decode(slot1).ifPresent(valid::add);
-        valid.sort(Comparator.comparingLong(Superblock::generation).reversed());
-        return valid;
+        return new ChunkStore(StoreFiles.open(dir, options), options);
     }
 
     /** The chunk size chosen at build; the unit of allocation, sharing and diff. */
