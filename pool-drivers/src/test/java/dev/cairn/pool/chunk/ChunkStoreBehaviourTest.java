@@ -142,6 +142,26 @@ class ChunkStoreBehaviourTest {
     }
 
     @Test
+    void writesIntoAFullStoreCommitToReuseSpaceFreedSinceTheLastCommit() {
+        try (ChunkStore store = ChunkStore.create(dir, CHUNK, options(32))) {
+            long first = store.createDevice(32L * CHUNK);
+            long second = store.createDevice(32L * CHUNK);
+            store.write(first, 0, filled(32 * CHUNK, 1), 0, 32 * CHUNK);
+            store.commit();
+            long generation = store.committedGeneration();
+            store.discard(first, 0, 16L * CHUNK);
+            assertThat(store.storeFreeBytes()).as("freed, but reusable only after a commit").isEqualTo(16L * CHUNK);
+            store.write(second, 0, filled(16 * CHUNK, 2), 0, 16 * CHUNK);
+            assertThat(store.committedGeneration()).isGreaterThan(generation);
+            assertThat(store.storeFreeBytes()).isZero();
+            assertThat(read(store, second, 15L * CHUNK, CHUNK)).isEqualTo(filled(CHUNK, 2));
+            assertThat(read(store, first, 0, CHUNK)).isEqualTo(new byte[CHUNK]);
+            assertThat(read(store, first, 16L * CHUNK, CHUNK)).isEqualTo(filled(CHUNK, 1));
+            assertThat(store.check().problems()).isEmpty();
+        }
+    }
+
+    @Test
     void runningOutOfMetadataBlocksFailsWithStoreFullAndDeletesStillWork() {
         ChunkStoreOptions small = options(4096).withNodeBlockCount(40).withNodeFanout(4);
         try (ChunkStore store = ChunkStore.create(dir, CHUNK, small)) {
