@@ -136,7 +136,7 @@ public final class ChunkStore implements Closeable {
     public long createDevice(long capacityBytes) {
         requireNonNegative(capacityBytes, "capacity");
         return locked(() -> {
-            ensureSpace(0, devices.worstCaseNewBlocks(), true);
+            ensureSpace(0, devices.newBlocksToAdd(), true);
             long id = nextDeviceId++;
             devices.put(new Device(id, NodeStore.NO_NODE, capacityBytes, 0));
             commitChange();
@@ -148,7 +148,7 @@ public final class ChunkStore implements Closeable {
     public long snapshotDevice(long originId) {
         return locked(() -> {
             Device origin = lookupDevice(originId);
-            ensureSpace(0, devices.worstCaseNewBlocks(), true);
+            ensureSpace(0, devices.newBlocksToAdd(), true);
             long id = nextDeviceId++;
             tree.share(origin.mappingRoot());
             devices.put(new Device(id, origin.mappingRoot(), origin.capacityBytes(), origin.mappedChunks()));
@@ -161,7 +161,7 @@ public final class ChunkStore implements Closeable {
     public void deleteDevice(long id) {
         locked(() -> {
             Device device = lookupDevice(id);
-            ensureSpace(0, devices.worstCaseNewBlocks(), false);
+            ensureSpace(0, devices.newBlocksToChange(), false);
             tree.release(device.mappingRoot());
             devices.remove(id);
             commitChange();
@@ -174,7 +174,7 @@ public final class ChunkStore implements Closeable {
         locked(() -> {
             Device device = lookupDevice(id);
             Device from = lookupDevice(fromId);
-            ensureSpace(0, devices.worstCaseNewBlocks(), false);
+            ensureSpace(0, devices.newBlocksToChange(), false);
             // Take the new reference before dropping the old one: both may be the same tree.
             tree.share(from.mappingRoot());
             tree.release(device.mappingRoot());
@@ -238,7 +238,7 @@ public final class ChunkStore implements Closeable {
             Device device = lookupDevice(deviceId);
             changedSinceCommit = true;
             device = deviceIo.truncate(device, newCapacityBytes);
-            ensureSpace(0, devices.worstCaseNewBlocks(), false);
+            ensureSpace(0, devices.newBlocksToChange(), false);
             devices.put(device.withCapacity(newCapacityBytes));
             commitChange();
             return null;
@@ -323,7 +323,7 @@ public final class ChunkStore implements Closeable {
     /** Like {@link #check()}, then drops leaked references and fixes free and mapped counts, and commits. */
     public CheckReport repair() {
         return locked(() -> {
-            ensureSpace(0, devices.worstCaseNewBlocks(), false);
+            ensureSpace(0, devices.newBlocksToChange(), false);
             CheckReport report = new RefcountAudit(layout, nodes, dataChunks, devices).run(true);
             changedSinceCommit |= report.repaired() > 0;
             commitLocked();
@@ -428,7 +428,7 @@ public final class ChunkStore implements Closeable {
      * waiting for a commit. {@code keepDeleteReserve} keeps blocks back so deletes can always run.
      */
     private void ensureSpace(long dataNeeded, long nodesNeeded, boolean keepDeleteReserve) throws IOException {
-        long nodesWanted = nodesNeeded + (keepDeleteReserve ? devices.worstCaseNewBlocks() : 0);
+        long nodesWanted = nodesNeeded + (keepDeleteReserve ? devices.newBlocksToChange() : 0);
         if (fits(dataNeeded, nodesWanted)) {
             return;
         }
