@@ -4,6 +4,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -87,6 +89,9 @@ public final class ChunkStore implements Closeable {
      *
      * @param chunkSizeBytes a power of two from 4 KiB to 1 MiB
      * @param options        {@code capacityBytes} (at least one chunk) and the other build fields
+     * The store exists once its first commit, made here, is durable; a crash before that leaves
+     * files that {@link #open} reports as {@code CORRUPT} and that may be deleted.
+     *
      * @throws IllegalArgumentException when sizes are out of range
      * @throws ChunkStoreException      {@code IO_ERROR}, also when a store already exists there
      */
@@ -280,6 +285,15 @@ public final class ChunkStore implements Closeable {
     /** Whether a device with this id exists (never throws {@code NO_SUCH_DEVICE}). */
     public boolean deviceExists(long id) {
         return inspect(() -> devices.find(id).isPresent());
+    }
+
+    /** Every device id, ascending (for reconciling a catalog with the store). */
+    public long[] deviceIds() {
+        return inspect(() -> {
+            List<Long> ids = new ArrayList<>();
+            devices.forEach(device -> ids.add(device.id()));
+            return ids.stream().mapToLong(Long::longValue).toArray();
+        });
     }
 
     /** The size of the data area: chunk count times chunk size. */
