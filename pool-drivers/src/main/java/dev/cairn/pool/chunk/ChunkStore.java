@@ -414,6 +414,8 @@ public final class ChunkStore implements Closeable {
         if (syncOnCommit) {
             data.force();
         }
+        // In the new generation, entries freed in this transaction are free, so its index counts them
+        // so; nothing allocates before the superblock below is durable (the lock is held throughout).
         dataChunks.releasePending();
         nodeBlocks.releasePending();
         ByteBuffer index = pages.encodeIndexForCommit();
@@ -432,7 +434,7 @@ public final class ChunkStore implements Closeable {
         }
         committed = next;
         changedSinceCommit = false;
-        // Only now may blocks freed in this transaction be reused and new ones stop being writable in place.
+        // The new generation references what this transaction allocated: no more writing it in place.
         dataChunks.endTransaction();
         nodeBlocks.endTransaction();
     }
