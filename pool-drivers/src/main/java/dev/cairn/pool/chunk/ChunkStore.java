@@ -3,12 +3,10 @@ package dev.cairn.pool.chunk;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,15 +65,15 @@ public final class ChunkStore implements Closeable {
     private boolean failed;
     private boolean closed;
 
-    private ChunkStore(Superblock superblock, int[] index, FileChannel metadataChannel, FileChannel dataChannel,
-                       ChunkStoreOptions options) {
+    private ChunkStore(StoreFiles files, ChunkStoreOptions options) {
+        Superblock superblock = files.superblock();
         this.layout = superblock.layout();
         this.committed = superblock;
         this.nextDeviceId = superblock.nextDeviceId();
-        this.metadata = new MetadataFile(metadataChannel);
-        this.data = new ChunkData(dataChannel, layout.chunkSizeBytes());
+        this.metadata = new MetadataFile(files.metadata());
+        this.data = new ChunkData(files.data(), layout.chunkSizeBytes());
         this.cache = new BlockCache(options.nodeCacheBytes(), this::writeBack);
-        this.pages = new RefcountPages(metadata, cache, layout, index);
+        this.pages = new RefcountPages(metadata, cache, layout, files.index());
         this.dataChunks = new SpaceMap(pages, 0, layout.dataChunkCount());
         this.nodeBlocks = new SpaceMap(pages, layout.dataPageCount(), layout.nodeBlockCount());
         this.nodes = new NodeStore(metadata, cache, nodeBlocks, layout);
@@ -91,6 +89,9 @@ public final class ChunkStore implements Closeable {
      *
      * @param chunkSizeBytes a power of two from 4 KiB to 1 MiB
      * @param options        {@code capacityBytes} (at least one chunk) and the other build fields
+     * The store exists once its first commit, made here, is durable; a crash before that leaves
+     * files that {@link #open} reports as {@code CORRUPT} and that may be deleted.
+     *
      * @throws IllegalArgumentException when sizes are out of range
      * @throws ChunkStoreException      {@code IO_ERROR}, also when a store already exists there
      */
@@ -99,64 +100,35 @@ public final class ChunkStore implements Closeable {
         long nodeBlockCount = options.nodeBlockCount() > 0 ? options.nodeBlockCount()
                 : Math.max(DEFAULT_MIN_NODE_BLOCKS, dataChunkCount / 8);
         StoreLayout layout = new StoreLayout(chunkSizeBytes, dataChunkCount, nodeBlockCount, options.nodeFanout());
+        ChunkStore store = new ChunkStore(StoreFiles.build(dir, layout, options), options);
         try {
-            Files.createDirectories(dir);
-            if (Files.exists(dir.resolve(METADATA_FILE))) {
-                throw new FileAlreadyExistsException(dir.resolve(METADATA_FILE).toString());
-            }
-            FileChannel metadataChannel = options.channelOpener().open(dir.resolve(METADATA_FILE));
-            FileChannel dataChannel = options.channelOpener().open(dir.resolve(DATA_FILE));
-            int[] index = RefcountPages.emptyIndex(layout);
-            ByteBuffer indexBlocks = RefcountPages.encodeIndex(index, layout);
-            Superblock first = new Superblock(layout, 0, RefcountPages.checksum(indexBlocks), NodeStore.NO_NODE, 1);
-            MetadataFile file = new MetadataFile(metadataChannel);
-            file.write(layout.indexStartBlock(first.slot()), indexBlocks);
-            file.force();
-            // The superblock goes last: a crash during build leaves no valid superblock, never a half store.
-            file.write(first.slot(), first.encode());
-            file.force();
-            return new ChunkStore(first, index, metadataChannel, dataChannel, options);
-        } catch (IOException e) {
-            throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "cannot build chunk store in " + dir, e);
+            // Generation 0 exists only in memory: the store is on disk once its first commit is.
+            store.locked(() -> {
+                store.commitChange();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
+        StoreFiles.forceDirectory(dir);
+        return store;
     }
 
     /**
-     * Opens the store in {@code dir} at its last commit: the valid superblock slot with the higher
-     * generation. Build-only option fields are ignored.
+     * Opens the store in {@code dir} at its last commit: the superblock slot with the higher
+     * generation among those that pass their checksum and whose refcount index passes its own.
+     * Falling back to the older slot recovers the previous commit exactly when nothing was written
+     * after the newest one (the case of a torn superblock write). Build-only option fields are ignored.
      *
-     * @throws ChunkStoreException {@code CORRUPT} when no superblock is valid or the index fails its
-     *                             checksum, {@code IO_ERROR}
+     * @throws ChunkStoreException {@code CORRUPT} when no superblock qualifies, {@code IO_ERROR} when
+     *                             the files cannot be read or the store is open elsewhere
      */
     public static ChunkStore open(Path dir, ChunkStoreOptions options) {
-        try {
-            FileChannel metadataChannel = options.channelOpener().open(dir.resolve(METADATA_FILE));
-            MetadataFile file = new MetadataFile(metadataChannel);
-            Superblock newest = newestSuperblock(file.read(0), file.read(1))
-                    .orElseThrow(() -> ChunkStoreException.corrupt("no valid superblock in " + dir));
-            StoreLayout layout = newest.layout();
-            ByteBuffer indexBlocks = file.read(layout.indexStartBlock(newest.slot()), layout.indexBlockCount());
-            if (RefcountPages.checksum(indexBlocks) != newest.indexCrc()) {
-                throw ChunkStoreException.corrupt("refcount index of generation " + newest.generation()
-                        + " fails its checksum");
-            }
-            int[] index = RefcountPages.decodeIndex(indexBlocks, layout);
-            FileChannel dataChannel = options.channelOpener().open(dir.resolve(DATA_FILE));
-            return new ChunkStore(newest, index, metadataChannel, dataChannel, options);
-        } catch (IOException e) {
-            throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "cannot open chunk store in " + dir, e);
-        }
+        return new ChunkStore(StoreFiles.open(dir, options), options);
     }
 
-    static Optional<Superblock> newestSuperblock(ByteBuffer slot0, ByteBuffer slot1) {
-        Optional<Superblock> a = Superblock.decode(slot0);
-        Optional<Superblock> b = Superblock.decode(slot1);
-        if (a.isEmpty() || b.isEmpty()) {
-            return a.isPresent() ? a : b;
-        }
-        return a.get().generation() >= b.get().generation() ? a : b;
-    }
-
+    /** The chunk size chosen at build; the unit of allocation, sharing and diff. */
     public int chunkSizeBytes() {
         return layout.chunkSizeBytes();
     }
@@ -169,10 +141,10 @@ public final class ChunkStore implements Closeable {
     public long createDevice(long capacityBytes) {
         requireNonNegative(capacityBytes, "capacity");
         return locked(() -> {
-            ensureSpace(0, devices.worstCaseNewBlocks(), true);
+            ensureSpace(0, devices.newBlocksToAdd(), true);
             long id = nextDeviceId++;
             devices.put(new Device(id, NodeStore.NO_NODE, capacityBytes, 0));
-            commitLocked(true);
+            commitChange();
             return id;
         });
     }
@@ -181,11 +153,11 @@ public final class ChunkStore implements Closeable {
     public long snapshotDevice(long originId) {
         return locked(() -> {
             Device origin = lookupDevice(originId);
-            ensureSpace(0, devices.worstCaseNewBlocks(), true);
+            ensureSpace(0, devices.newBlocksToAdd(), true);
             long id = nextDeviceId++;
             tree.share(origin.mappingRoot());
             devices.put(new Device(id, origin.mappingRoot(), origin.capacityBytes(), origin.mappedChunks()));
-            commitLocked(true);
+            commitChange();
             return id;
         });
     }
@@ -194,10 +166,10 @@ public final class ChunkStore implements Closeable {
     public void deleteDevice(long id) {
         locked(() -> {
             Device device = lookupDevice(id);
-            ensureSpace(0, devices.worstCaseNewBlocks(), false);
+            ensureSpace(0, devices.newBlocksToChange(), false);
             tree.release(device.mappingRoot());
             devices.remove(id);
-            commitLocked(true);
+            commitChange();
             return null;
         });
     }
@@ -207,12 +179,12 @@ public final class ChunkStore implements Closeable {
         locked(() -> {
             Device device = lookupDevice(id);
             Device from = lookupDevice(fromId);
-            ensureSpace(0, devices.worstCaseNewBlocks(), false);
+            ensureSpace(0, devices.newBlocksToChange(), false);
             // Take the new reference before dropping the old one: both may be the same tree.
             tree.share(from.mappingRoot());
             tree.release(device.mappingRoot());
             devices.put(new Device(id, from.mappingRoot(), from.capacityBytes(), from.mappedChunks()));
-            commitLocked(true);
+            commitChange();
             return null;
         });
     }
@@ -271,9 +243,9 @@ public final class ChunkStore implements Closeable {
             Device device = lookupDevice(deviceId);
             changedSinceCommit = true;
             device = deviceIo.truncate(device, newCapacityBytes);
-            ensureSpace(0, devices.worstCaseNewBlocks(), false);
+            ensureSpace(0, devices.newBlocksToChange(), false);
             devices.put(device.withCapacity(newCapacityBytes));
-            commitLocked(true);
+            commitChange();
             return null;
         });
     }
@@ -300,6 +272,7 @@ public final class ChunkStore implements Closeable {
         });
     }
 
+    /** The device's logical size. */
     public long deviceCapacityBytes(long id) {
         return inspect(() -> lookupDevice(id).capacityBytes());
     }
@@ -309,10 +282,21 @@ public final class ChunkStore implements Closeable {
         return inspect(() -> lookupDevice(id).mappedChunks() * layout.chunkSizeBytes());
     }
 
+    /** Whether a device with this id exists (never throws {@code NO_SUCH_DEVICE}). */
     public boolean deviceExists(long id) {
         return inspect(() -> devices.find(id).isPresent());
     }
 
+    /** Every device id, ascending (for reconciling a catalog with the store). */
+    public long[] deviceIds() {
+        return inspect(() -> {
+            List<Long> ids = new ArrayList<>();
+            devices.forEach(device -> ids.add(device.id()));
+            return ids.stream().mapToLong(Long::longValue).toArray();
+        });
+    }
+
+    /** The size of the data area: chunk count times chunk size. */
     public long storeCapacityBytes() {
         return layout.capacityBytes();
     }
@@ -340,7 +324,7 @@ public final class ChunkStore implements Closeable {
     /** Makes every change so far durable; a no-op when nothing changed. */
     public void commit() {
         locked(() -> {
-            commitLocked(false);
+            commitLocked();
             return null;
         });
     }
@@ -353,10 +337,10 @@ public final class ChunkStore implements Closeable {
     /** Like {@link #check()}, then drops leaked references and fixes free and mapped counts, and commits. */
     public CheckReport repair() {
         return locked(() -> {
-            ensureSpace(0, devices.worstCaseNewBlocks(), false);
+            ensureSpace(0, devices.newBlocksToChange(), false);
             CheckReport report = new RefcountAudit(layout, nodes, dataChunks, devices).run(true);
             changedSinceCommit |= report.repaired() > 0;
-            commitLocked(false);
+            commitLocked();
             return report;
         });
     }
@@ -374,7 +358,7 @@ public final class ChunkStore implements Closeable {
             closed = true;
             try {
                 if (!failed) {
-                    commitLocked(false);
+                    commitLocked();
                 }
             } catch (IOException e) {
                 throw new ChunkStoreException(ChunkStoreException.Reason.IO_ERROR, "commit at close failed", e);
@@ -413,13 +397,15 @@ public final class ChunkStore implements Closeable {
         }
     }
 
-    /**
-     * The commit protocol. Order matters at each step; see the comments at the writes.
-     *
-     * @param metadataChanged also commit when only device records changed
-     */
-    private void commitLocked(boolean metadataChanged) throws IOException {
-        if (!changedSinceCommit && !metadataChanged) {
+    /** Commits a change the caller just made. */
+    private void commitChange() throws IOException {
+        changedSinceCommit = true;
+        commitLocked();
+    }
+
+    /** The commit protocol, when anything changed. Order matters at each step; see the comments at the writes. */
+    private void commitLocked() throws IOException {
+        if (!changedSinceCommit) {
             return;
         }
         // New nodes go to blocks allocated in this transaction and refcount pages to their spare slots;
@@ -428,6 +414,8 @@ public final class ChunkStore implements Closeable {
         if (syncOnCommit) {
             data.force();
         }
+        // In the new generation, entries freed in this transaction are free, so its index counts them
+        // so; nothing allocates before the superblock below is durable (the lock is held throughout).
         dataChunks.releasePending();
         nodeBlocks.releasePending();
         ByteBuffer index = pages.encodeIndexForCommit();
@@ -446,7 +434,7 @@ public final class ChunkStore implements Closeable {
         }
         committed = next;
         changedSinceCommit = false;
-        // Only now may blocks freed in this transaction be reused and new ones stop being writable in place.
+        // The new generation references what this transaction allocated: no more writing it in place.
         dataChunks.endTransaction();
         nodeBlocks.endTransaction();
     }
@@ -456,12 +444,13 @@ public final class ChunkStore implements Closeable {
      * waiting for a commit. {@code keepDeleteReserve} keeps blocks back so deletes can always run.
      */
     private void ensureSpace(long dataNeeded, long nodesNeeded, boolean keepDeleteReserve) throws IOException {
-        long nodesWanted = nodesNeeded + (keepDeleteReserve ? devices.worstCaseNewBlocks() : 0);
+        long nodesWanted = nodesNeeded + (keepDeleteReserve ? devices.newBlocksToChange() : 0);
         if (fits(dataNeeded, nodesWanted)) {
             return;
         }
         if (dataChunks.pendingEntries() > 0 || nodeBlocks.pendingEntries() > 0) {
-            commitLocked(true);
+            // Freed entries wait for a commit before they may be reused.
+            commitChange();
             if (fits(dataNeeded, nodesWanted)) {
                 return;
             }
@@ -579,7 +568,7 @@ public final class ChunkStore implements Closeable {
                 return;
             }
             try {
-                commitLocked(false);
+                commitLocked();
             } catch (IOException | RuntimeException e) {
                 failed = true;
                 System.getLogger(ChunkStore.class.getName()).log(System.Logger.Level.ERROR,

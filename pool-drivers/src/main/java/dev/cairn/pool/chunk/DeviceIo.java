@@ -187,9 +187,12 @@ final class DeviceIo {
         return device;
     }
 
-    /** Upper bound of node blocks one mapping update plus the device record update may allocate. */
+    /**
+     * Upper bound of node blocks one mapping update plus the device record update may allocate:
+     * shadowing the path and splitting every level plus a new root (2h + 1), and the record's path.
+     */
     private long mappingNeeds(Device device) throws IOException {
-        return 2L * tree.height(device.mappingRoot()) + 2 + devices.worstCaseNewBlocks();
+        return 2L * tree.height(device.mappingRoot()) + 1 + devices.newBlocksToChange();
     }
 
     private static boolean isZero(byte[] buf, int off, int len) {

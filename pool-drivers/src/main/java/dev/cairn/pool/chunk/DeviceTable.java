@@ -71,9 +71,22 @@ final class DeviceTable {
         });
     }
 
-    /** Upper bound of new node blocks one {@link #put} or {@link #remove} may take. */
-    int worstCaseNewBlocks() throws IOException {
-        return 3 * (2 * tree.height(root) + 2);
+    /**
+     * Upper bound of new node blocks a {@link #put} of an existing device or a {@link #remove} takes:
+     * its keys exist, so nothing splits; at most the path to its leaf is shadowed.
+     */
+    int newBlocksToChange() throws IOException {
+        return tree.height(root);
+    }
+
+    /**
+     * Upper bound of new node blocks a {@link #put} of a new device takes: the first insert shadows
+     * the path and may split every level and add a root (2h + 1); the two following inserts find
+     * that path writable in place and may split every level of a tree one taller (h + 2 each).
+     */
+    int newBlocksToAdd() throws IOException {
+        int height = tree.height(root);
+        return 2 * height + 1 + 2 * (height + 2);
     }
 
     private void set(long key, long value) throws IOException {

@@ -2,7 +2,6 @@ package dev.cairn.pool.chunk;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.zip.CRC32C;
 
 /**
  * One page of reference counts: {@value #ENTRIES} unsigned 32-bit counts in one metadata block.
@@ -78,8 +77,6 @@ final class RefcountPage implements CachedBlock {
     }
 
     private static int checksum(ByteBuffer block) {
-        CRC32C crc = new CRC32C();
-        crc.update(block.duplicate().position(8).limit(StoreLayout.BLOCK_BYTES));
-        return (int) crc.getValue();
+        return BlockCrc.of(block, 8, StoreLayout.BLOCK_BYTES);
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.BitSet;
-import java.util.zip.CRC32C;
 
 /**
  * The refcount pages and their index, stored with two slots per page instead of shadowing.
@@ -61,9 +60,7 @@ final class RefcountPages {
     }
 
     static int checksum(ByteBuffer blocks) {
-        CRC32C crc = new CRC32C();
-        crc.update(blocks.duplicate().clear());
-        return (int) crc.getValue();
+        return BlockCrc.of(blocks, 0, blocks.capacity());
     }
 
     RefcountPage page(long page) throws IOException {
@@ -119,7 +116,7 @@ final class RefcountPages {
         return encodeIndex(index, layout);
     }
 
-    static ByteBuffer encodeIndex(int[] index, StoreLayout layout) {
+    private static ByteBuffer encodeIndex(int[] index, StoreLayout layout) {
         ByteBuffer blocks = ByteBuffer.allocate(layout.indexBlockCount() * StoreLayout.BLOCK_BYTES)
                 .order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < index.length; i++) {

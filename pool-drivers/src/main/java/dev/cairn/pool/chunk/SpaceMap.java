@@ -126,9 +126,14 @@ final class SpaceMap {
         pending.clear();
     }
 
-    /** After the commit is durable: nothing allocated so far may be written in place any more. */
+    /**
+     * After the commit is durable: nothing allocated so far may be written in place any more, and
+     * allocation starts again from the lowest entry, so freed space near the start is reused before
+     * the files grow (growing a file makes every force slower).
+     */
     void endTransaction() {
         allocatedThisTransaction.clear();
+        cursor = 0;
     }
 
     /** Repair: overwrite a count (used only to drop leaked references). */

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.zip.CRC32C;
 
 /**
  * The root of one committed state. Two slots (metadata blocks 0 and 1); generation {@code g} is
@@ -74,8 +73,6 @@ record Superblock(StoreLayout layout, long generation, int indexCrc, long device
     }
 
     private static int checksum(ByteBuffer block) {
-        CRC32C crc = new CRC32C();
-        crc.update(block.duplicate().position(0).limit(CHECKED_BYTES));
-        return (int) crc.getValue();
+        return BlockCrc.of(block, 0, CHECKED_BYTES);
     }
 }

@@ -3,7 +3,6 @@ package dev.cairn.pool.chunk;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.zip.CRC32C;
 
 /**
  * One B-tree node: sorted 64-bit keys with 64-bit values, one metadata block on disk.
@@ -175,8 +174,6 @@ final class TreeNode implements CachedBlock {
     }
 
     private static int checksum(ByteBuffer block) {
-        CRC32C crc = new CRC32C();
-        crc.update(block.duplicate().position(8).limit(StoreLayout.BLOCK_BYTES));
-        return (int) crc.getValue();
+        return BlockCrc.of(block, 8, StoreLayout.BLOCK_BYTES);
     }
 }

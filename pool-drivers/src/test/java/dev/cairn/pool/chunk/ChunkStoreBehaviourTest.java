@@ -51,19 +51,53 @@ class ChunkStoreBehaviourTest {
     }
 
     @Test
+    void openingADirectoryWithoutAStoreFailsAndCreatesNothing() {
+        Path empty = dir.resolve("empty");
+        assertThatThrownBy(() -> ChunkStore.open(empty, options(16))).isInstanceOf(ChunkStoreException.class)
+                .extracting(ChunkStoreBehaviourTest::reasonOf).isEqualTo(ChunkStoreException.Reason.IO_ERROR);
+        assertThat(empty).doesNotExist();
+    }
+
+    @Test
+    void aStoreOpenInOnePlaceCannotBeOpenedAgain() {
+        try (ChunkStore store = ChunkStore.create(dir, CHUNK, options(16))) {
+            assertThatThrownBy(() -> ChunkStore.open(dir, options(16))).isInstanceOf(ChunkStoreException.class)
+                    .hasMessageContaining("open elsewhere");
+            assertThat(store.createDevice(CHUNK)).isPositive();
+        }
+        ChunkStore.open(dir, options(16)).close();
+    }
+
+    @Test
     void aCorruptedNewestSuperblockFallsBackToThePreviousCommit() throws IOException {
-        long id;
-        long olderGeneration;
+        long[] idAndOlder = twoCommits();
+        flipByte(dir.resolve(ChunkStore.METADATA_FILE), ((idAndOlder[1] + 1) % 2) * 4096 + 30);
+        assertOpensAtTheOlderCommit(idAndOlder[0], idAndOlder[1]);
+    }
+
+    @Test
+    void aCorruptedNewestRefcountIndexAlsoFallsBackToThePreviousCommit() throws IOException {
+        long[] idAndOlder = twoCommits();
+        // A small store has a one-block index; copy s sits in block 2 + s.
+        flipByte(dir.resolve(ChunkStore.METADATA_FILE), (2 + (idAndOlder[1] + 1) % 2) * 4096 + 4);
+        assertOpensAtTheOlderCommit(idAndOlder[0], idAndOlder[1]);
+    }
+
+    /** Commits a chunk of ones, then one of twos over it; returns the device and the older generation. */
+    private long[] twoCommits() {
         try (ChunkStore store = ChunkStore.create(dir, CHUNK, options(64))) {
-            id = store.createDevice(8L * CHUNK);
+            long id = store.createDevice(8L * CHUNK);
             store.write(id, 0, filled(CHUNK, 1), 0, CHUNK);
             store.commit();
-            olderGeneration = store.committedGeneration();
+            long olderGeneration = store.committedGeneration();
             store.write(id, 0, filled(CHUNK, 2), 0, CHUNK);
             store.commit();
             assertThat(store.committedGeneration()).isEqualTo(olderGeneration + 1);
+            return new long[] {id, olderGeneration};
         }
-        flipByte(dir.resolve(ChunkStore.METADATA_FILE), ((olderGeneration + 1) % 2) * 4096 + 30);
+    }
+
+    private void assertOpensAtTheOlderCommit(long id, long olderGeneration) {
         try (ChunkStore store = ChunkStore.open(dir, options(64))) {
             assertThat(store.committedGeneration()).isEqualTo(olderGeneration);
             assertThat(read(store, id, 0, CHUNK)).isEqualTo(filled(CHUNK, 1));
@@ -103,6 +137,26 @@ class ChunkStoreBehaviourTest {
             assertThat(store.storeFreeBytes()).isZero();
             assertThat(read(store, third, 15L * CHUNK, CHUNK)).isEqualTo(filled(CHUNK, 3));
             assertThat(read(store, first, 16L * CHUNK, CHUNK)).isEqualTo(filled(CHUNK, 9));
+            assertThat(store.check().problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void writesIntoAFullStoreCommitToReuseSpaceFreedSinceTheLastCommit() {
+        try (ChunkStore store = ChunkStore.create(dir, CHUNK, options(32))) {
+            long first = store.createDevice(32L * CHUNK);
+            long second = store.createDevice(32L * CHUNK);
+            store.write(first, 0, filled(32 * CHUNK, 1), 0, 32 * CHUNK);
+            store.commit();
+            long generation = store.committedGeneration();
+            store.discard(first, 0, 16L * CHUNK);
+            assertThat(store.storeFreeBytes()).as("freed, but reusable only after a commit").isEqualTo(16L * CHUNK);
+            store.write(second, 0, filled(16 * CHUNK, 2), 0, 16 * CHUNK);
+            assertThat(store.committedGeneration()).isGreaterThan(generation);
+            assertThat(store.storeFreeBytes()).isZero();
+            assertThat(read(store, second, 15L * CHUNK, CHUNK)).isEqualTo(filled(CHUNK, 2));
+            assertThat(read(store, first, 0, CHUNK)).isEqualTo(new byte[CHUNK]);
+            assertThat(read(store, first, 16L * CHUNK, CHUNK)).isEqualTo(filled(CHUNK, 1));
             assertThat(store.check().problems()).isEmpty();
         }
     }

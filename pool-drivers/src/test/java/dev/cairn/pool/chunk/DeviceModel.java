@@ -80,6 +80,10 @@ final class DeviceModel {
 
     /** Where the store differs from the model, or null when it does not. */
     String mismatch(ChunkStore store) {
+        long[] expectedIds = devices.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        if (!Arrays.equals(store.deviceIds(), expectedIds)) {
+            return "device ids " + Arrays.toString(store.deviceIds()) + ", expected " + Arrays.toString(expectedIds);
+        }
         for (long id = 1; id < nextId; id++) {
             if (store.deviceExists(id) != devices.containsKey(id)) {
                 return "device " + id + (devices.containsKey(id) ? " is missing" : " should not exist");

@@ -183,7 +183,7 @@ final class FaultInjectingChannel extends FileChannel {
     }
 
     @Override
-    public FileLock tryLock(long position, long size, boolean shared) {
-        throw new UnsupportedOperationException();
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+        return file.tryLock(position, size, shared);
     }
 }
