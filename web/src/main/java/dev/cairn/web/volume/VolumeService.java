@@ -171,11 +171,12 @@ public class VolumeService {
      * @param snapshotName {@code null} for the volume's head, else the snapshot whose content to read
      */
     public <T> T reading(String poolName, String volumeName, String snapshotName, Function<BlockDevice, T> work) {
-        VolumeHandle volume = resolve(poolName, volumeName);
         return locks.reading(poolName, volumeName, () -> {
-            try (BlockDevice device = snapshotName == null ? volume.storage().open(volume.ref(), false)
-                    : volume.storage().snapshots(volume.ref()).openSnapshot(volume.ref(),
-                            snapshotOf(volume, snapshotName).engineRef())) {
+            VolumeHandle volume = resolve(poolName, volumeName);
+            // The snapshot is looked up before its engine: a missing snapshot is NO_SNAPSHOT on every pool.
+            SnapshotRow snapshot = snapshotName == null ? null : snapshotOf(volume, snapshotName);
+            try (BlockDevice device = snapshot == null ? volume.storage().open(volume.ref(), false)
+                    : volume.storage().snapshots(volume.ref()).openSnapshot(volume.ref(), snapshot.engineRef())) {
                 return work.apply(device);
             }
         });
