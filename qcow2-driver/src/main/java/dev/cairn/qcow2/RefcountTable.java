@@ -180,7 +180,9 @@ final class RefcountTable {
      * @return the host offset of the first cluster
      */
     long allocate(int count) throws IOException {
+        long hintBefore = freeClusterHint;
         long start = findFreeRun(freeClusterHint, count);
+        long nextHint = firstFreeSeen == start ? start + count : firstFreeSeen;
         reservedStart = start;
         reservedEnd = start + count;
         try {
@@ -191,21 +193,29 @@ final class RefcountTable {
             reservedStart = 0;
             reservedEnd = 0;
         }
-        if (count == 1 && start == freeClusterHint) {
-            freeClusterHint = start + 1;
+        if (freeClusterHint >= hintBefore) {
+            // Nothing was freed meanwhile: every cluster before nextHint is in use.
+            freeClusterHint = nextHint;
         }
         return start << clusterBits;
     }
 
+    /** First cluster the last {@link #findFreeRun} saw free (everything before it was in use). */
+    private long firstFreeSeen;
+
     private long findFreeRun(long from, int count) throws IOException {
         long start = Math.max(from, 1);
         long run = 0;
+        firstFreeSeen = -1;
         while (run < count) {
             long cluster = start + run;
             if (refcount(cluster) != 0 || isReserved(cluster)) {
                 start = cluster + 1;
                 run = 0;
             } else {
+                if (firstFreeSeen < 0) {
+                    firstFreeSeen = cluster;
+                }
                 run++;
             }
         }
