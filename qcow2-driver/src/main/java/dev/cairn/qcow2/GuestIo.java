@@ -193,6 +193,24 @@ final class GuestIo {
         setEntry(tableOffset, index, entry, state.hasZeroFlag() ? L2Entry.ZERO : 0);
     }
 
+    /**
+     * Removes the active mapping of whole clusters in the range so that they read from the
+     * backing file again (used after a commit empties an overlay); partial clusters are kept.
+     */
+    void unmap(long offset, long len) throws IOException {
+        long first = (offset + state.clusterSize - 1) >> state.clusterBits;
+        long end = (offset + len) >> state.clusterBits;
+        for (long guestCluster = first; guestCluster < end; guestCluster++) {
+            if (L2Entry.type(map.activeEntry(guestCluster)) == ClusterType.UNALLOCATED) {
+                continue;
+            }
+            long tableOffset = map.tableForWrite(guestCluster);
+            int index = (int) (guestCluster % state.l2Entries());
+            setEntry(tableOffset, index, state.l2Cache.entry(tableOffset, index), 0);
+        }
+        finishRequest();
+    }
+
     /** Queues a new L2 entry and the release of whatever the old entry referenced. */
     private void setEntry(long tableOffset, int index, long oldEntry, long newEntry) throws IOException {
         addPending(tableOffset, index, newEntry);

@@ -133,6 +133,11 @@ public final class Qcow2Image implements BackingLayer {
         return open(file, true, true, 0, new HashSet<>());
     }
 
+    /** Opens for writing without opening the backing chain (header edits such as rebase -u). */
+    static Qcow2Image openWithoutBacking(Path file) throws IOException {
+        return open(file, true, false, -1, new HashSet<>());
+    }
+
     private static Qcow2Image open(Path file, boolean writable, boolean repairing, int depth, Set<Path> chain)
             throws IOException {
         HostFile host = HostFile.open(file, writable);
@@ -149,7 +154,7 @@ public final class Qcow2Image implements BackingLayer {
             state.refcounts.onClusterFreed(state.l2Cache::invalidate);
             state.l1 = ClusterMap.readL1(host, header.l1TableOffset(), header.l1Size());
             Path backingPath = null;
-            if (!header.backingFileName().isEmpty()) {
+            if (!header.backingFileName().isEmpty() && depth >= 0) {
                 chain.add(file.toRealPath());
                 backingPath = resolveBacking(file, header.backingFileName());
                 state.backing = openBacking(backingPath, header.backingFormat(), depth + 1, chain);
@@ -411,6 +416,24 @@ public final class Qcow2Image implements BackingLayer {
         SnapshotEntry entry = snapshots.lookup(idOrName);
         long[] l1 = snapshots.readL1(entry);
         return new SnapshotReader(toSnapshot(entry), (offset, buf, off, len) -> io.read(l1, offset, buf, off, len));
+    }
+
+    /** What the active L1 maps at a guest offset (package use: commit, rebase, convert). */
+    dev.cairn.qcow2.format.ClusterType clusterType(long guestOffset) throws IOException {
+        return dev.cairn.qcow2.format.L2Entry.type(map.activeEntry(guestOffset >> state.clusterBits));
+    }
+
+    /** Makes whole clusters of the range unallocated again (they read from the backing file). */
+    void unmap(long offset, long len) throws IOException {
+        checkWritable();
+        checkRange(offset, len);
+        io.unmap(offset, len);
+    }
+
+    /** Rewrites the backing file name and format in the header; content is not touched. */
+    void changeBackingFile(String backingFileName, String backingFormat) throws IOException {
+        checkWritable();
+        state.writeHeader(state.header().withBacking(backingFileName, backingFormat));
     }
 
     /** Checks consistency without changing anything (qemu-img check). */
