@@ -42,6 +42,14 @@ public final class SnapshotTableCodec {
 
     /** Decodes the entry at {@code in}'s position and advances past it (padding included). */
     public static SnapshotEntry decode(ByteBuffer in) throws Qcow2CorruptException {
+        try {
+            return decodeChecked(in);
+        } catch (IndexOutOfBoundsException e) {
+            throw new Qcow2CorruptException("snapshot table entry truncated", e);
+        }
+    }
+
+    private static SnapshotEntry decodeChecked(ByteBuffer in) throws Qcow2CorruptException {
         int base = in.position();
         int length = entryLength(in);
         if (in.remaining() < length) {
@@ -57,7 +65,9 @@ public final class SnapshotTableCodec {
         long diskSize = extraSize >= 16 ? in.getLong(base + 48) : -1;
         long icount = extraSize >= 24 ? in.getLong(base + 56) : -1;
         byte[] unknownExtra = new byte[Math.max(0, extraSize - KNOWN_EXTRA_BYTES)];
-        in.get(base + FIXED_BYTES + KNOWN_EXTRA_BYTES, unknownExtra);
+        if (unknownExtra.length > 0) {
+            in.get(base + FIXED_BYTES + KNOWN_EXTRA_BYTES, unknownExtra);
+        }
         byte[] id = new byte[idSize];
         in.get(base + FIXED_BYTES + extraSize, id);
         byte[] name = new byte[nameSize];
