@@ -28,6 +28,8 @@ final class GuestIo {
     private final ImageState state;
     private final ClusterMap map;
     private final List<PendingEntry> pending = new ArrayList<>();
+    /** A pending entry points at a cluster allocated (or data written) since the last commit. */
+    private boolean pendingNeedsCommit;
     private long inflatedEntry = -1;
     private byte[] inflatedCluster;
 
@@ -152,11 +154,13 @@ final class GuestIo {
         if (type == ClusterType.ZERO_ALLOC && (entry & L2Entry.COPIED) != 0) {
             host = checkedHost(entry);
             state.file.write(host, cluster);
+            pendingNeedsCommit = true;
             addPending(tableOffset, index, host | L2Entry.COPIED);
             return;
         }
         host = state.refcounts.allocate(1);
         state.file.write(host, cluster);
+        pendingNeedsCommit = true;
         setEntry(tableOffset, index, entry, host | L2Entry.COPIED);
     }
 
@@ -240,8 +244,11 @@ final class GuestIo {
     }
 
     private void writePending() throws IOException {
-        // Refcounts of new clusters and their data durable before the entries point at them.
-        state.refcounts.commit();
+        if (pendingNeedsCommit) {
+            // Refcounts of new clusters and their data durable before the entries point at them.
+            state.refcounts.commit();
+            pendingNeedsCommit = false;
+        }
         for (PendingEntry entry : pending) {
             state.l2Cache.setEntry(entry.tableOffset, entry.index, entry.value);
         }
@@ -249,10 +256,13 @@ final class GuestIo {
         inflatedEntry = -1;
     }
 
+    /**
+     * Ends a request: entries written, then released clusters lose their refcount (in memory;
+     * the blocks reach the disk at the next commit, flush or eviction, which is always later).
+     */
     private void finishRequest() throws IOException {
         writePending();
         state.refcounts.releaseDeferred();
-        state.refcounts.commit();
     }
 
     static boolean isZero(byte[] data) {
