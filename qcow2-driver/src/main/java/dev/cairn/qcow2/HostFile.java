@@ -15,6 +15,18 @@ import java.nio.file.StandardOpenOption;
  */
 final class HostFile implements Closeable {
 
+    /**
+     * Test seam for crash simulation: sees every write before it happens (and may fail it) and
+     * every barrier. Null in production.
+     */
+    interface WriteInterceptor {
+        void beforeWrite(HostFile file, long hostOffset, byte[] buf, int off, int length) throws IOException;
+
+        void afterBarrier(HostFile file);
+    }
+
+    static volatile WriteInterceptor interceptor;
+
     private final FileChannel channel;
     private final Path path;
     private final boolean writable;
@@ -74,6 +86,10 @@ final class HostFile implements Closeable {
     }
 
     void write(long hostOffset, byte[] buf, int off, int length) throws IOException {
+        WriteInterceptor hook = interceptor;
+        if (hook != null) {
+            hook.beforeWrite(this, hostOffset, buf, off, length);
+        }
         ByteBuffer source = ByteBuffer.wrap(buf, off, length);
         long position = hostOffset;
         while (source.hasRemaining()) {
@@ -90,16 +106,15 @@ final class HostFile implements Closeable {
         write(hostOffset, ByteBuffer.allocate(8).putLong(0, value).array());
     }
 
-    void truncate(long sizeBytes) throws IOException {
-        channel.truncate(sizeBytes);
-        unsynced = true;
-    }
-
     /** Makes every earlier write durable before any later one can be (fdatasync). */
     void barrier() throws IOException {
         if (unsynced) {
             channel.force(false);
             unsynced = false;
+            WriteInterceptor hook = interceptor;
+            if (hook != null) {
+                hook.afterBarrier(this);
+            }
         }
     }
 

@@ -393,19 +393,50 @@ public final class Qcow2Image implements BackingLayer {
      */
     public Qcow2Snapshot createSnapshot(String id, String name) throws IOException {
         checkWritable();
-        return toSnapshot(snapshots.create(id, name));
+        SnapshotEntry[] created = new SnapshotEntry[1];
+        underDirtyBit(() -> created[0] = snapshots.create(id, name));
+        return toSnapshot(created[0]);
     }
 
     /** Reverts the active state to a snapshot (ID first, then name); the snapshot remains. */
     public void applySnapshot(String idOrName) throws IOException {
         checkWritable();
-        snapshots.apply(idOrName);
+        snapshots.lookup(idOrName);
+        underDirtyBit(() -> snapshots.apply(idOrName));
     }
 
     /** Deletes a snapshot (ID first, then name) and frees the clusters only it used. */
     public void deleteSnapshot(String idOrName) throws IOException {
         checkWritable();
-        snapshots.delete(idOrName);
+        snapshots.lookup(idOrName);
+        underDirtyBit(() -> snapshots.delete(idOrName));
+    }
+
+    private interface MetadataOperation {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a multi-step metadata operation (snapshot walks change refcounts and COPIED flags in
+     * separate writes) with the dirty bit set durably around it: a crash in between leaves an
+     * image whose next writable open rebuilds refcounts and COPIED flags (qcow2.txt, dirty
+     * bit), instead of COPIED mismatches. An operation refused before any change (for example
+     * a refcount overflow) clears the bit again; other failures leave it set on purpose.
+     */
+    private void underDirtyBit(MetadataOperation operation) throws IOException {
+        Qcow2Header before = state.header();
+        state.refcounts.commit();
+        state.writeHeader(before.withFeatures(before.incompatibleFeatures() | Features.INCOMPAT_DIRTY,
+                before.compatibleFeatures(), before.autoclearFeatures()));
+        try {
+            operation.run();
+        } catch (Qcow2UnsupportedException | Qcow2NotFoundException | IllegalArgumentException refused) {
+            clearIncompatible(Features.INCOMPAT_DIRTY);
+            throw refused;
+        }
+        // Everything the operation changed is durable before the bit goes.
+        state.refcounts.commit();
+        clearIncompatible(Features.INCOMPAT_DIRTY);
     }
 
     /**
