@@ -132,10 +132,19 @@ final class GuestIo {
     }
 
     private void writeChunk(long guestCluster, int inCluster, byte[] src, int srcOff, int len) throws IOException {
+        boolean wholeZeroCluster = len == state.clusterSize && state.hasZeroFlag() && isZero(src, srcOff, len);
+        if (wholeZeroCluster && readsAsZeroAlready(map.activeEntry(guestCluster))) {
+            return;
+        }
         long tableOffset = map.tableForWrite(guestCluster);
         int index = (int) (guestCluster % state.l2Entries());
         long entry = state.l2Cache.entry(tableOffset, index);
         ClusterType type = L2Entry.type(entry);
+        if (wholeZeroCluster) {
+            // A cluster of zeroes becomes a zero cluster and its host cluster is released.
+            setEntry(tableOffset, index, entry, L2Entry.ZERO);
+            return;
+        }
         if (type == ClusterType.NORMAL && (entry & L2Entry.COPIED) != 0) {
             state.file.write(checkedHost(entry) + inCluster, src, srcOff, len);
             return;
@@ -265,9 +274,18 @@ final class GuestIo {
         state.refcounts.releaseDeferred();
     }
 
+    private boolean readsAsZeroAlready(long entry) {
+        ClusterType type = L2Entry.type(entry);
+        return type == ClusterType.ZERO_PLAIN || (type == ClusterType.UNALLOCATED && state.backing == null);
+    }
+
     static boolean isZero(byte[] data) {
-        for (byte b : data) {
-            if (b != 0) {
+        return isZero(data, 0, data.length);
+    }
+
+    static boolean isZero(byte[] data, int from, int len) {
+        for (int i = from; i < from + len; i++) {
+            if (data[i] != 0) {
                 return false;
             }
         }

@@ -1,6 +1,7 @@
 package dev.cairn.qcow2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +91,13 @@ class ReadWriteInteropTest {
         try (Qcow2Image image = Qcow2Image.create(file, Qcow2CreateOptions.ofCapacity(1 << 20))) {
             long before = image.allocatedBytes();
             image.write(0, new byte[65536 * 4], 0, 65536 * 4);
-            assertThat(image.allocatedBytes()).isEqualTo(before + 65536);
+            assertThat(image.allocatedBytes()).as("nothing to allocate on a fresh image").isEqualTo(before);
+            byte[] data = new byte[65536 * 4];
+            Arrays.fill(data, (byte) 1);
+            image.write(0, data, 0, data.length);
+            assertThat(image.allocatedBytes()).isEqualTo(before + 5 * 65536);
+            image.write(0, new byte[65536 * 4], 0, 65536 * 4);
+            assertThat(image.allocatedBytes()).as("data clusters freed, L2 table kept").isEqualTo(before + 65536);
         }
         String map = QemuTool.img("map", "--output=json", file.toString()).ok().stdout();
         assertThat(map).contains("\"zero\": true, \"data\": false").doesNotContain("\"data\": true");
@@ -118,6 +125,20 @@ class ReadWriteInteropTest {
             System.arraycopy(data, 0, model, 1_234_567, data.length);
             image.discard(0, 262144);
             Arrays.fill(model, 0, 262144, (byte) 0);
+            if (refcountBits > 1) {
+                image.createSnapshot("", "cairn");
+                image.write(3_000_000, data, 0, 1000);
+            } else {
+                assertThatThrownBy(() -> image.createSnapshot("", "cairn"))
+                        .isInstanceOf(Qcow2UnsupportedException.class);
+            }
+        }
+        if (refcountBits > 1) {
+            assertThat(QemuTool.img("snapshot", "-l", file.toString()).ok().stdout()).contains("cairn");
+            assertThat(QemuTool.toRaw(file, dir.resolve("snap.raw"), "-l", "snapshot.name=cairn")).isEqualTo(model);
+            byte[] data = new byte[100_000];
+            new Random(1).nextBytes(data);
+            System.arraycopy(data, 0, model, 3_000_000, 1000);
         }
         assertQemuSeesContent(file, model, dir);
     }
