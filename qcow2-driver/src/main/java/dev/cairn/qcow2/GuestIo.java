@@ -44,11 +44,33 @@ final class GuestIo {
             long guestCluster = offset >> state.clusterBits;
             int inCluster = (int) (offset & (state.clusterSize - 1));
             int chunk = Math.min(len, state.clusterSize - inCluster);
-            readChunk(map.entry(l1, guestCluster), guestCluster, inCluster, buf, off, chunk);
+            long entry = map.entry(l1, guestCluster);
+            if (L2Entry.type(entry) == ClusterType.NORMAL) {
+                chunk = contiguousNormalBytes(l1, guestCluster, checkedHost(entry), inCluster, len);
+            }
+            readChunk(entry, guestCluster, inCluster, buf, off, chunk);
             offset += chunk;
             off += chunk;
             len -= chunk;
         }
+    }
+
+    /** Length of the run of guest clusters whose host clusters follow each other, for one read. */
+    private int contiguousNormalBytes(long[] l1, long guestCluster, long hostOffset, int inCluster, int len)
+            throws IOException {
+        int chunk = Math.min(len, state.clusterSize - inCluster);
+        long expectedHost = hostOffset + state.clusterSize;
+        long next = guestCluster + 1;
+        while (chunk < len) {
+            long entry = map.entry(l1, next);
+            if (L2Entry.type(entry) != ClusterType.NORMAL || L2Entry.hostOffset(entry) != expectedHost) {
+                break;
+            }
+            chunk += Math.min(len - chunk, state.clusterSize);
+            expectedHost += state.clusterSize;
+            next++;
+        }
+        return chunk;
     }
 
     private void readChunk(long entry, long guestCluster, int inCluster, byte[] buf, int off, int len)
@@ -258,8 +280,21 @@ final class GuestIo {
             state.refcounts.commit();
             pendingNeedsCommit = false;
         }
-        for (PendingEntry entry : pending) {
-            state.l2Cache.setEntry(entry.tableOffset, entry.index, entry.value);
+        int start = 0;
+        while (start < pending.size()) {
+            long tableOffset = pending.get(start).tableOffset;
+            long[] values = state.l2Cache.table(tableOffset).clone();
+            int first = Integer.MAX_VALUE;
+            int last = -1;
+            int end = start;
+            while (end < pending.size() && pending.get(end).tableOffset == tableOffset) {
+                PendingEntry entry = pending.get(end++);
+                values[entry.index] = entry.value;
+                first = Math.min(first, entry.index);
+                last = Math.max(last, entry.index);
+            }
+            state.l2Cache.setEntries(tableOffset, first, last, values);
+            start = end;
         }
         pending.clear();
         inflatedEntry = -1;

@@ -31,6 +31,8 @@ final class HostFile implements Closeable {
     private final Path path;
     private final boolean writable;
     private boolean unsynced;
+    /** File length, tracked here so that bounds checks cost no system call. */
+    private long sizeBytes = -1;
 
     private HostFile(Path path, FileChannel channel, boolean writable) {
         this.path = path;
@@ -60,7 +62,10 @@ final class HostFile implements Closeable {
     }
 
     long sizeBytes() throws IOException {
-        return channel.size();
+        if (sizeBytes < 0) {
+            sizeBytes = channel.size();
+        }
+        return sizeBytes;
     }
 
     /** Fills {@code length} bytes at {@code buf[off]} from {@code hostOffset}; zeroes past EOF. */
@@ -96,6 +101,7 @@ final class HostFile implements Closeable {
             position += channel.write(source, position);
         }
         unsynced = true;
+        sizeBytes = Math.max(sizeBytes(), position);
     }
 
     void write(long hostOffset, byte[] data) throws IOException {

@@ -51,6 +51,20 @@ final class L2Cache {
         file.writeLong(tableOffset + 8L * index, value);
     }
 
+    /**
+     * Sets entries {@code first..last} (inclusive) from {@code values} and writes that range
+     * with one write.
+     */
+    void setEntries(long tableOffset, int first, int last, long[] values) throws IOException {
+        long[] table = table(tableOffset);
+        ByteBuffer raw = ByteBuffer.allocate((last - first + 1) * 8);
+        for (int i = first; i <= last; i++) {
+            table[i] = values[i];
+            raw.putLong(values[i]);
+        }
+        file.write(tableOffset + 8L * first, raw.array());
+    }
+
     /** Installs a whole table and writes it to the file. */
     void writeTable(long tableOffset, long[] entries) throws IOException {
         ByteBuffer raw = ByteBuffer.allocate(clusterSize);
