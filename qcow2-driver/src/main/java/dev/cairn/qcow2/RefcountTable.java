@@ -343,18 +343,9 @@ final class RefcountTable {
         long base = Math.max(coveredClusters(), reservedEnd);
         base = (base + entriesPerBlock - 1) / entriesPerBlock * entriesPerBlock;
         long firstNewRange = base / entriesPerBlock;
-        long newEntries = Math.max(neededIndex + 1, table.length + table.length / 2 + 1);
-        long newBlocks = 1;
-        long tableClusters;
-        while (true) {
-            newEntries = Math.max(newEntries, firstNewRange + newBlocks);
-            tableClusters = (newEntries * 8 + clusterSize - 1) / clusterSize;
-            long blocksNeeded = (newBlocks + tableClusters + entriesPerBlock - 1) / entriesPerBlock;
-            if (blocksNeeded <= newBlocks && firstNewRange + newBlocks <= newEntries) {
-                break;
-            }
-            newBlocks = Math.max(newBlocks, blocksNeeded);
-        }
+        long[] layout = growthLayout(neededIndex, firstNewRange);
+        long newBlocks = layout[0];
+        long tableClusters = layout[1];
         if (tableClusters * clusterSize > dev.cairn.qcow2.format.HeaderCodec.MAX_REFCOUNT_TABLE_BYTES) {
             throw new Qcow2UnsupportedException("refcount table would exceed 8 MiB; image too large");
         }
@@ -383,6 +374,26 @@ final class RefcountTable {
         tableOffset = newTableOffset;
         for (int i = 0; i < oldClusters; i++) {
             update((oldOffset >> clusterBits) + i, -1);
+        }
+    }
+
+    /**
+     * Sizes a grown table: returns {blocks, tableClusters} such that the new blocks (starting at
+     * range {@code firstNewRange}) describe themselves and the new table, and the table has
+     * room for {@code neededIndex} plus headroom.
+     */
+    private long[] growthLayout(long neededIndex, long firstNewRange) {
+        int clusterSize = 1 << clusterBits;
+        long newEntries = Math.max(neededIndex + 1, table.length + table.length / 2 + 1);
+        long newBlocks = 1;
+        while (true) {
+            newEntries = Math.max(newEntries, firstNewRange + newBlocks);
+            long tableClusters = (newEntries * 8 + clusterSize - 1) / clusterSize;
+            long blocksNeeded = (newBlocks + tableClusters + entriesPerBlock - 1) / entriesPerBlock;
+            if (blocksNeeded <= newBlocks && firstNewRange + newBlocks <= newEntries) {
+                return new long[] {newBlocks, tableClusters};
+            }
+            newBlocks = Math.max(newBlocks, blocksNeeded);
         }
     }
 

@@ -54,27 +54,44 @@ public final class HeaderCodec {
             throw new Qcow2CorruptException("cluster_bits " + clusterBits + " outside 9..21");
         }
         int clusterSize = 1 << clusterBits;
-        int headerLength = Qcow2Header.V2_HEADER_LENGTH;
-        long incompatible = 0;
-        long compatible = 0;
-        long autoclear = 0;
-        int refcountOrder = 4;
-        if (version == 3) {
-            if (in.remaining() < 104) {
-                throw new Qcow2CorruptException("file too short for a v3 header: " + in.remaining() + " bytes");
-            }
-            incompatible = in.getLong(72);
-            compatible = in.getLong(80);
-            autoclear = in.getLong(88);
-            refcountOrder = in.getInt(96);
-            headerLength = in.getInt(100);
-            if (headerLength < 104 || headerLength % 8 != 0 || headerLength > clusterSize
-                    || headerLength > in.remaining()) {
-                throw new Qcow2CorruptException("header_length " + headerLength + " invalid");
-            }
-            if (refcountOrder < 0 || refcountOrder > 6) {
-                throw new Qcow2CorruptException("refcount_order " + refcountOrder + " outside 0..6");
-            }
+        V3Fields v3 = version == 3 ? decodeV3Fields(in, clusterSize) : V3Fields.V2_DEFAULTS;
+        int cryptMethod = in.getInt(32);
+        if (cryptMethod != 0) {
+            throw new Qcow2UnsupportedException("encrypted images are not supported (crypt_method " + cryptMethod + ")");
+        }
+        long sizeBytes = in.getLong(24);
+        Tables tables = decodeTables(in, clusterBits, sizeBytes);
+        long backingOffset = in.getLong(8);
+        String backingName = decodeBackingName(in, clusterSize, backingOffset, in.getInt(16));
+        long extensionsEnd = backingOffset != 0 ? backingOffset : Math.min(clusterSize, in.remaining());
+        List<HeaderExtension> unknown = new ArrayList<>();
+        String backingFormat = decodeExtensions(in, v3.headerLength, extensionsEnd, unknown);
+        return new Qcow2Header(version, clusterBits, sizeBytes, cryptMethod, tables.l1Size, tables.l1TableOffset,
+                tables.refcountTableOffset, tables.refcountTableClusters, tables.nbSnapshots, tables.snapshotsOffset,
+                v3.incompatible, v3.compatible, v3.autoclear, v3.refcountOrder, v3.headerLength, 0,
+                v3.unknownFields, backingName, backingFormat, unknown);
+    }
+
+    /** Header fields that only v3 has; v2 images get the implied values. */
+    private record V3Fields(long incompatible, long compatible, long autoclear, int refcountOrder, int headerLength,
+            byte[] unknownFields) {
+        static final V3Fields V2_DEFAULTS = new V3Fields(0, 0, 0, 4, Qcow2Header.V2_HEADER_LENGTH, new byte[0]);
+    }
+
+    private static V3Fields decodeV3Fields(ByteBuffer in, int clusterSize)
+            throws Qcow2CorruptException, Qcow2UnsupportedException {
+        if (in.remaining() < 104) {
+            throw new Qcow2CorruptException("file too short for a v3 header: " + in.remaining() + " bytes");
+        }
+        long incompatible = in.getLong(72);
+        int refcountOrder = in.getInt(96);
+        int headerLength = in.getInt(100);
+        if (headerLength < 104 || headerLength % 8 != 0 || headerLength > clusterSize
+                || headerLength > in.remaining()) {
+            throw new Qcow2CorruptException("header_length " + headerLength + " invalid");
+        }
+        if (refcountOrder < 0 || refcountOrder > 6) {
+            throw new Qcow2CorruptException("refcount_order " + refcountOrder + " outside 0..6");
         }
         long unsupported = incompatible & ~Features.INCOMPAT_SUPPORTED;
         if (unsupported != 0) {
@@ -86,23 +103,10 @@ public final class HeaderCodec {
             throw new Qcow2UnsupportedException("unsupported compression_type " + compressionType + " (only deflate)");
         }
         byte[] unknownFields = new byte[Math.max(0, headerLength - 105)];
-        in.get(105 <= headerLength ? 105 : 0, unknownFields);
-        int cryptMethod = in.getInt(32);
-        if (cryptMethod != 0) {
-            throw new Qcow2UnsupportedException("encrypted images are not supported (crypt_method " + cryptMethod + ")");
+        if (unknownFields.length > 0) {
+            in.get(105, unknownFields);
         }
-        long sizeBytes = in.getLong(24);
-        Tables tables = decodeTables(in, clusterBits, sizeBytes);
-        long backingOffset = in.getLong(8);
-        int backingSize = in.getInt(16);
-        String backingName = decodeBackingName(in, clusterSize, backingOffset, backingSize);
-        long extensionsEnd = backingOffset != 0 ? backingOffset : Math.min(clusterSize, in.remaining());
-        List<HeaderExtension> unknown = new ArrayList<>();
-        String backingFormat = decodeExtensions(in, headerLength, extensionsEnd, unknown);
-        return new Qcow2Header(version, clusterBits, sizeBytes, cryptMethod, tables.l1Size, tables.l1TableOffset,
-                tables.refcountTableOffset, tables.refcountTableClusters, tables.nbSnapshots, tables.snapshotsOffset,
-                incompatible, compatible, autoclear, refcountOrder, headerLength, compressionType, unknownFields,
-                backingName, backingFormat, unknown);
+        return new V3Fields(incompatible, in.getLong(80), in.getLong(88), refcountOrder, headerLength, unknownFields);
     }
 
     private record Tables(int l1Size, long l1TableOffset, long refcountTableOffset, int refcountTableClusters,
