@@ -1,0 +1,329 @@
+package dev.cairn.qcow2;
+
+import dev.cairn.qcow2.format.ClusterType;
+import dev.cairn.qcow2.format.L2Entry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Guest reads and writes, cluster by cluster: allocation and copy-on-write of data clusters,
+ * zero clusters, fall-through to the backing layer and inflation of compressed clusters.
+ *
+ * <p>Write ordering per request: new clusters are allocated and their data written; then one
+ * {@link RefcountTable#commit()} makes refcounts and data durable; then the L2 entries are
+ * written; then, after another barrier, clusters no longer referenced lose their refcount.
+ * A crash anywhere leaves at worst leaked clusters. Not thread-safe.
+ */
+final class GuestIo {
+
+    private record PendingEntry(long tableOffset, int index, long value) {
+    }
+
+    private static final int MAX_PENDING = 4096;
+
+    private final ImageState state;
+    private final ClusterMap map;
+    private final List<PendingEntry> pending = new ArrayList<>();
+    /** A pending entry points at a cluster allocated (or data written) since the last commit. */
+    private boolean pendingNeedsCommit;
+    private long inflatedEntry = -1;
+    private byte[] inflatedCluster;
+
+    GuestIo(ImageState state, ClusterMap map) {
+        this.state = state;
+        this.map = map;
+    }
+
+    /** Reads guest bytes as seen through {@code l1} (the active L1 or a snapshot's). */
+    void read(long[] l1, long offset, byte[] buf, int off, int len) throws IOException {
+        while (len > 0) {
+            long guestCluster = offset >> state.clusterBits;
+            int inCluster = (int) (offset & (state.clusterSize - 1));
+            int chunk = Math.min(len, state.clusterSize - inCluster);
+            long entry = map.entry(l1, guestCluster);
+            if (L2Entry.type(entry) == ClusterType.NORMAL) {
+                chunk = contiguousNormalBytes(l1, guestCluster, checkedHost(entry), inCluster, len);
+            }
+            readChunk(entry, guestCluster, inCluster, buf, off, chunk);
+            offset += chunk;
+            off += chunk;
+            len -= chunk;
+        }
+    }
+
+    /** Length of the run of guest clusters whose host clusters follow each other, for one read. */
+    private int contiguousNormalBytes(long[] l1, long guestCluster, long hostOffset, int inCluster, int len)
+            throws IOException {
+        int chunk = Math.min(len, state.clusterSize - inCluster);
+        long expectedHost = hostOffset + state.clusterSize;
+        long next = guestCluster + 1;
+        while (chunk < len) {
+            long entry = map.entry(l1, next);
+            if (L2Entry.type(entry) != ClusterType.NORMAL || L2Entry.hostOffset(entry) != expectedHost) {
+                break;
+            }
+            chunk += Math.min(len - chunk, state.clusterSize);
+            expectedHost += state.clusterSize;
+            next++;
+        }
+        return chunk;
+    }
+
+    private void readChunk(long entry, long guestCluster, int inCluster, byte[] buf, int off, int len)
+            throws IOException {
+        switch (L2Entry.type(entry)) {
+            case NORMAL -> state.file.read(checkedHost(entry) + inCluster, buf, off, len);
+            case ZERO_PLAIN, ZERO_ALLOC -> Arrays.fill(buf, off, off + len, (byte) 0);
+            case UNALLOCATED -> readBacking((guestCluster << state.clusterBits) + inCluster, buf, off, len);
+            case COMPRESSED -> System.arraycopy(inflate(entry), inCluster, buf, off, len);
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private long checkedHost(long entry) throws IOException {
+        long host = L2Entry.hostOffset(entry);
+        if (L2Entry.hasReservedBits(entry) || host >= state.file.sizeBytes() + state.clusterSize) {
+            throw new Qcow2CorruptException("L2 entry 0x" + Long.toHexString(entry)
+                    + " has reserved bits set or points beyond the end of the file");
+        }
+        return host;
+    }
+
+    private void readBacking(long guestOffset, byte[] buf, int off, int len) throws IOException {
+        BackingLayer backing = state.backing;
+        long available = backing == null ? 0 : Math.max(0, backing.capacityBytes() - guestOffset);
+        int fromBacking = (int) Math.min(len, available);
+        if (fromBacking > 0) {
+            backing.read(guestOffset, buf, off, fromBacking);
+        }
+        Arrays.fill(buf, off + fromBacking, off + len, (byte) 0);
+    }
+
+    /** Inflates a compressed cluster (raw deflate, as QEMU writes it); caches the last one. */
+    byte[] inflate(long entry) throws IOException {
+        long plainEntry = entry & ~L2Entry.COPIED;
+        if (plainEntry == inflatedEntry) {
+            return inflatedCluster;
+        }
+        long hostOffset = L2Entry.compressedHostOffset(entry, state.clusterBits);
+        int sizeBytes = L2Entry.compressedSizeBytes(entry, state.clusterBits);
+        if (hostOffset >= state.file.sizeBytes()) {
+            throw new Qcow2CorruptException("compressed cluster at 0x" + Long.toHexString(hostOffset)
+                    + " lies beyond the end of the file");
+        }
+        byte[] input = state.file.read(hostOffset, sizeBytes);
+        byte[] output = new byte[state.clusterSize];
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(input);
+            int produced = 0;
+            while (produced < output.length && !inflater.finished() && !inflater.needsInput()) {
+                produced += inflater.inflate(output, produced, output.length - produced);
+            }
+            if (produced != output.length) {
+                throw new Qcow2CorruptException("compressed cluster at 0x" + Long.toHexString(hostOffset)
+                        + " inflates to " + produced + " bytes instead of " + output.length);
+            }
+        } catch (DataFormatException e) {
+            throw new Qcow2CorruptException("compressed cluster at 0x" + Long.toHexString(hostOffset)
+                    + " is not a valid deflate stream", e);
+        } finally {
+            inflater.end();
+        }
+        inflatedEntry = plainEntry;
+        inflatedCluster = output;
+        return output;
+    }
+
+    /** Writes guest bytes into the active image. */
+    void write(long offset, byte[] buf, int off, int len) throws IOException {
+        while (len > 0) {
+            long guestCluster = offset >> state.clusterBits;
+            int inCluster = (int) (offset & (state.clusterSize - 1));
+            int chunk = Math.min(len, state.clusterSize - inCluster);
+            writeChunk(guestCluster, inCluster, buf, off, chunk);
+            offset += chunk;
+            off += chunk;
+            len -= chunk;
+        }
+        finishRequest();
+    }
+
+    private void writeChunk(long guestCluster, int inCluster, byte[] src, int srcOff, int len) throws IOException {
+        boolean wholeZeroCluster = len == state.clusterSize && state.hasZeroFlag() && isZero(src, srcOff, len);
+        if (wholeZeroCluster && readsAsZeroAlready(map.activeEntry(guestCluster))) {
+            return;
+        }
+        long tableOffset = map.tableForWrite(guestCluster);
+        int index = (int) (guestCluster % state.l2Entries());
+        long entry = state.l2Cache.entry(tableOffset, index);
+        ClusterType type = L2Entry.type(entry);
+        if (wholeZeroCluster) {
+            // A cluster of zeroes becomes a zero cluster and its host cluster is released.
+            setEntry(tableOffset, index, entry, L2Entry.ZERO);
+            return;
+        }
+        if (type == ClusterType.NORMAL && (entry & L2Entry.COPIED) != 0) {
+            state.file.write(checkedHost(entry) + inCluster, src, srcOff, len);
+            return;
+        }
+        byte[] cluster = new byte[state.clusterSize];
+        if (len < state.clusterSize) {
+            // Copy-on-write: keep the bytes the request does not cover (backing, zero, shared).
+            readChunk(entry, guestCluster, 0, cluster, 0, state.clusterSize);
+        }
+        System.arraycopy(src, srcOff, cluster, inCluster, len);
+        if (state.hasZeroFlag() && isZero(cluster)) {
+            setEntry(tableOffset, index, entry, L2Entry.ZERO);
+            return;
+        }
+        long host;
+        if (type == ClusterType.ZERO_ALLOC && (entry & L2Entry.COPIED) != 0) {
+            host = checkedHost(entry);
+            state.file.write(host, cluster);
+            pendingNeedsCommit = true;
+            addPending(tableOffset, index, host | L2Entry.COPIED);
+            return;
+        }
+        host = state.refcounts.allocate(1);
+        state.file.write(host, cluster);
+        pendingNeedsCommit = true;
+        setEntry(tableOffset, index, entry, host | L2Entry.COPIED);
+    }
+
+    /** Makes the range read as zeroes; whole clusters become zero clusters (v3). */
+    void zero(long offset, long len) throws IOException {
+        while (len > 0) {
+            long guestCluster = offset >> state.clusterBits;
+            int inCluster = (int) (offset & (state.clusterSize - 1));
+            int chunk = (int) Math.min(len, state.clusterSize - inCluster);
+            if (chunk < state.clusterSize) {
+                writeChunk(guestCluster, inCluster, new byte[chunk], 0, chunk);
+            } else {
+                zeroCluster(guestCluster);
+            }
+            offset += chunk;
+            len -= chunk;
+        }
+        finishRequest();
+    }
+
+    private void zeroCluster(long guestCluster) throws IOException {
+        ClusterType type = L2Entry.type(map.activeEntry(guestCluster));
+        boolean hasBacking = state.backing != null;
+        if (type == ClusterType.ZERO_PLAIN || (type == ClusterType.UNALLOCATED && !hasBacking)) {
+            return;
+        }
+        if (!state.hasZeroFlag() && hasBacking) {
+            writeChunk(guestCluster, 0, new byte[state.clusterSize], 0, state.clusterSize);
+            return;
+        }
+        long tableOffset = map.tableForWrite(guestCluster);
+        int index = (int) (guestCluster % state.l2Entries());
+        long entry = state.l2Cache.entry(tableOffset, index);
+        setEntry(tableOffset, index, entry, state.hasZeroFlag() ? L2Entry.ZERO : 0);
+    }
+
+    /**
+     * Removes the active mapping of whole clusters in the range so that they read from the
+     * backing file again (used after a commit empties an overlay); partial clusters are kept.
+     */
+    void unmap(long offset, long len) throws IOException {
+        long first = (offset + state.clusterSize - 1) >> state.clusterBits;
+        long end = (offset + len) >> state.clusterBits;
+        for (long guestCluster = first; guestCluster < end; guestCluster++) {
+            if (L2Entry.type(map.activeEntry(guestCluster)) == ClusterType.UNALLOCATED) {
+                continue;
+            }
+            long tableOffset = map.tableForWrite(guestCluster);
+            int index = (int) (guestCluster % state.l2Entries());
+            setEntry(tableOffset, index, state.l2Cache.entry(tableOffset, index), 0);
+        }
+        finishRequest();
+    }
+
+    /** Queues a new L2 entry and the release of whatever the old entry referenced. */
+    private void setEntry(long tableOffset, int index, long oldEntry, long newEntry) throws IOException {
+        addPending(tableOffset, index, newEntry);
+        deferRelease(oldEntry);
+    }
+
+    private void addPending(long tableOffset, int index, long value) throws IOException {
+        pending.add(new PendingEntry(tableOffset, index, value));
+        if (pending.size() >= MAX_PENDING) {
+            writePending();
+        }
+    }
+
+    /** Schedules the refcount drop of the host clusters an L2 entry referenced. */
+    void deferRelease(long entry) {
+        switch (L2Entry.type(entry)) {
+            case NORMAL, ZERO_ALLOC -> state.refcounts.deferFree(L2Entry.hostOffset(entry) >> state.clusterBits, 1);
+            case COMPRESSED -> {
+                long start = L2Entry.compressedHostOffset(entry, state.clusterBits);
+                long end = start + L2Entry.compressedSizeBytes(entry, state.clusterBits) - 1;
+                long first = start >> state.clusterBits;
+                state.refcounts.deferFree(first, (end >> state.clusterBits) - first + 1);
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void writePending() throws IOException {
+        if (pendingNeedsCommit) {
+            // Refcounts of new clusters and their data durable before the entries point at them.
+            state.refcounts.commit();
+            pendingNeedsCommit = false;
+        }
+        int start = 0;
+        while (start < pending.size()) {
+            long tableOffset = pending.get(start).tableOffset;
+            long[] values = state.l2Cache.table(tableOffset).clone();
+            int first = Integer.MAX_VALUE;
+            int last = -1;
+            int end = start;
+            while (end < pending.size() && pending.get(end).tableOffset == tableOffset) {
+                PendingEntry entry = pending.get(end++);
+                values[entry.index] = entry.value;
+                first = Math.min(first, entry.index);
+                last = Math.max(last, entry.index);
+            }
+            state.l2Cache.setEntries(tableOffset, first, last, values);
+            start = end;
+        }
+        pending.clear();
+        inflatedEntry = -1;
+    }
+
+    /**
+     * Ends a request: entries written, then released clusters lose their refcount (in memory;
+     * the blocks reach the disk at the next commit, flush or eviction, which is always later).
+     */
+    private void finishRequest() throws IOException {
+        writePending();
+        state.refcounts.releaseDeferred();
+    }
+
+    private boolean readsAsZeroAlready(long entry) {
+        ClusterType type = L2Entry.type(entry);
+        return type == ClusterType.ZERO_PLAIN || (type == ClusterType.UNALLOCATED && state.backing == null);
+    }
+
+    static boolean isZero(byte[] data) {
+        return isZero(data, 0, data.length);
+    }
+
+    static boolean isZero(byte[] data, int from, int len) {
+        for (int i = from; i < from + len; i++) {
+            if (data[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

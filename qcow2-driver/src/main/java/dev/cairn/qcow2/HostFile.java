@@ -1,0 +1,131 @@
+package dev.cairn.qcow2;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Positional I/O on the image file. Reads past the end of the file return zeroes (qemu-img
+ * images need not end on a cluster boundary). {@link #barrier()} is the only durability point:
+ * it forces everything written since the previous barrier, and every ordering rule of the
+ * engine ("A durable before B") is a barrier between the two writes. Not thread-safe.
+ */
+final class HostFile implements Closeable {
+
+    /**
+     * Test seam for crash simulation: sees every write before it happens (and may fail it) and
+     * every barrier. Null in production.
+     */
+    interface WriteInterceptor {
+        void beforeWrite(HostFile file, long hostOffset, byte[] buf, int off, int length) throws IOException;
+
+        void afterBarrier(HostFile file);
+    }
+
+    static volatile WriteInterceptor interceptor;
+
+    private final FileChannel channel;
+    private final Path path;
+    private final boolean writable;
+    private boolean unsynced;
+    /** File length, tracked here so that bounds checks cost no system call. */
+    private long sizeBytes = -1;
+
+    private HostFile(Path path, FileChannel channel, boolean writable) {
+        this.path = path;
+        this.channel = channel;
+        this.writable = writable;
+    }
+
+    static HostFile open(Path path, boolean writable) throws IOException {
+        FileChannel channel = writable
+                ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : FileChannel.open(path, StandardOpenOption.READ);
+        return new HostFile(path, channel, writable);
+    }
+
+    static HostFile create(Path path) throws IOException {
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE_NEW);
+        return new HostFile(path, channel, true);
+    }
+
+    Path path() {
+        return path;
+    }
+
+    boolean writable() {
+        return writable;
+    }
+
+    long sizeBytes() throws IOException {
+        if (sizeBytes < 0) {
+            sizeBytes = channel.size();
+        }
+        return sizeBytes;
+    }
+
+    /** Fills {@code length} bytes at {@code buf[off]} from {@code hostOffset}; zeroes past EOF. */
+    void read(long hostOffset, byte[] buf, int off, int length) throws IOException {
+        ByteBuffer target = ByteBuffer.wrap(buf, off, length);
+        long position = hostOffset;
+        while (target.hasRemaining()) {
+            int count = channel.read(target, position);
+            if (count < 0) {
+                while (target.hasRemaining()) {
+                    target.put((byte) 0);
+                }
+                return;
+            }
+            position += count;
+        }
+    }
+
+    byte[] read(long hostOffset, int length) throws IOException {
+        byte[] data = new byte[length];
+        read(hostOffset, data, 0, length);
+        return data;
+    }
+
+    void write(long hostOffset, byte[] buf, int off, int length) throws IOException {
+        WriteInterceptor hook = interceptor;
+        if (hook != null) {
+            hook.beforeWrite(this, hostOffset, buf, off, length);
+        }
+        ByteBuffer source = ByteBuffer.wrap(buf, off, length);
+        long position = hostOffset;
+        while (source.hasRemaining()) {
+            position += channel.write(source, position);
+        }
+        unsynced = true;
+        sizeBytes = Math.max(sizeBytes(), position);
+    }
+
+    void write(long hostOffset, byte[] data) throws IOException {
+        write(hostOffset, data, 0, data.length);
+    }
+
+    void writeLong(long hostOffset, long value) throws IOException {
+        write(hostOffset, ByteBuffer.allocate(8).putLong(0, value).array());
+    }
+
+    /** Makes every earlier write durable before any later one can be (fdatasync). */
+    void barrier() throws IOException {
+        if (unsynced) {
+            channel.force(false);
+            unsynced = false;
+            WriteInterceptor hook = interceptor;
+            if (hook != null) {
+                hook.afterBarrier(this);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

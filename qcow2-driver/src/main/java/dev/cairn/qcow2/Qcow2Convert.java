@@ -1,0 +1,117 @@
+package dev.cairn.qcow2;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Conversions between raw files and qcow2 images, like {@code qemu-img convert}: zero ranges are
+ * skipped (the raw output is sparse, the qcow2 output leaves them unallocated). Internal
+ * snapshots are never copied (as with qemu-img); export one explicitly with
+ * {@link #snapshotToRaw}. Memory use is one 1 MiB buffer.
+ */
+public final class Qcow2Convert {
+
+    private static final int CHUNK_BYTES = 1 << 20;
+
+    private Qcow2Convert() {
+    }
+
+    /**
+     * Creates {@code target} as qcow2 with the content of the raw file {@code source}. The
+     * virtual size is the raw file's size (rounded up to 512); other options apply as given.
+     */
+    public static void rawToQcow2(Path source, Path target, Qcow2CreateOptions options) throws IOException {
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+            long sizeBytes = in.size();
+            Qcow2CreateOptions sized = new Qcow2CreateOptions(sizeBytes, options.clusterBits(),
+                    options.refcountOrder(), options.lazyRefcounts(), options.backingFile(), options.backingFormat(),
+                    options.compat());
+            try (Qcow2Image image = Qcow2Image.create(target, sized)) {
+                int clusterSize = image.clusterSize();
+                int chunk = Math.max(CHUNK_BYTES, clusterSize);
+                byte[] buffer = new byte[chunk];
+                for (long offset = 0; offset < sizeBytes; offset += chunk) {
+                    int len = (int) Math.min(chunk, sizeBytes - offset);
+                    readFully(in, offset, buffer, len);
+                    writeNonZeroClusters(image, offset, buffer, len, clusterSize);
+                }
+            }
+        }
+    }
+
+    private static void writeNonZeroClusters(Qcow2Image image, long offset, byte[] buffer, int len, int clusterSize)
+            throws IOException {
+        int runStart = -1;
+        for (int at = 0; at <= len; at += clusterSize) {
+            boolean zero = at == len || isZero(buffer, at, Math.min(clusterSize, len - at));
+            if (!zero && runStart < 0) {
+                runStart = at;
+            } else if (zero && runStart >= 0) {
+                image.write(offset + runStart, buffer, runStart, Math.min(at, len) - runStart);
+                runStart = -1;
+            }
+        }
+    }
+
+    /** Writes the active content of a qcow2 image (with its backing chain) to a sparse raw file. */
+    public static void toRaw(Path source, Path target) throws IOException {
+        try (Qcow2Image image = Qcow2Image.open(source, false)) {
+            writeRaw(image.capacityBytes(), image::read, target);
+        }
+    }
+
+    /** Writes the content an internal snapshot (ID first, then name) captured to a raw file. */
+    public static void snapshotToRaw(Path source, String snapshotIdOrName, Path target) throws IOException {
+        try (Qcow2Image image = Qcow2Image.open(source, false)) {
+            SnapshotReader reader = image.snapshotReader(snapshotIdOrName);
+            writeRaw(reader.capacityBytes(), reader::read, target);
+        }
+    }
+
+    private static void writeRaw(long sizeBytes, SnapshotReader.Source source, Path target) throws IOException {
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            byte[] buffer = new byte[CHUNK_BYTES];
+            for (long offset = 0; offset < sizeBytes; offset += CHUNK_BYTES) {
+                int len = (int) Math.min(CHUNK_BYTES, sizeBytes - offset);
+                source.read(offset, buffer, 0, len);
+                if (!isZero(buffer, 0, len)) {
+                    ByteBuffer data = ByteBuffer.wrap(buffer, 0, len);
+                    long position = offset;
+                    while (data.hasRemaining()) {
+                        position += out.write(data, position);
+                    }
+                }
+            }
+            out.truncate(sizeBytes);
+            if (out.size() < sizeBytes) {
+                out.write(ByteBuffer.allocate(1), sizeBytes - 1);
+            }
+            out.force(false);
+        }
+    }
+
+    private static void readFully(FileChannel in, long offset, byte[] buffer, int len) throws IOException {
+        ByteBuffer target = ByteBuffer.wrap(buffer, 0, len);
+        long position = offset;
+        while (target.hasRemaining()) {
+            int count = in.read(target, position);
+            if (count < 0) {
+                throw new IOException("raw file shrank while converting");
+            }
+            position += count;
+        }
+    }
+
+    private static boolean isZero(byte[] data, int from, int len) {
+        for (int i = from; i < from + len; i++) {
+            if (data[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
