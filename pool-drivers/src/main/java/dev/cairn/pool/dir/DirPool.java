@@ -9,6 +9,7 @@ import dev.cairn.pool.spi.PoolDefinition;
 import dev.cairn.pool.spi.PoolDirectories;
 import dev.cairn.pool.spi.PoolUsage;
 import dev.cairn.pool.spi.ScanResult;
+import dev.cairn.pool.spi.SnapshotEngine;
 import dev.cairn.pool.spi.StorageFailures;
 import dev.cairn.pool.spi.StoredVolume;
 import dev.cairn.pool.spi.VolumeFormat;
@@ -66,7 +67,7 @@ final class DirPool implements ActivePool {
                 }
                 whyNotAVolume(entry, name).ifPresentOrElse(reason -> ignored.add(name + ": " + reason),
                         () -> probe(entry).ifPresentOrElse(
-                                format -> volumes.add(stored(name, format, entry)),
+                                format -> adopt(name, format, entry, volumes, ignored),
                                 () -> ignored.add(name + ": format not supported")));
             }
         } catch (IOException e) {
@@ -137,6 +138,33 @@ final class DirPool implements ActivePool {
         PoolDirectories.removeMetadataAndEmptyDirectory(definition);
     }
 
+    /** Snapshots of a file volume are its format's internal snapshots (qcow2); other formats refuse. */
+    @Override
+    public SnapshotEngine snapshots(VolumeRef volume) {
+        VolumeFormat format = formats.lookup(volume.format());
+        return new SnapshotEngine() {
+            @Override
+            public String createSnapshot(VolumeRef target, String snapshotName) {
+                return format.createSnapshot(existingFile(target), snapshotName);
+            }
+
+            @Override
+            public void revert(VolumeRef target, String snapshotRef) {
+                format.revertSnapshot(existingFile(target), snapshotRef);
+            }
+
+            @Override
+            public void deleteSnapshot(VolumeRef target, String snapshotRef) {
+                format.deleteSnapshot(existingFile(target), snapshotRef);
+            }
+
+            @Override
+            public BlockDevice openSnapshot(VolumeRef target, String snapshotRef) {
+                return format.openSnapshot(existingFile(target), snapshotRef);
+            }
+        };
+    }
+
     /** The file of volume {@code name}; the name rule keeps it a direct child of the pool directory. */
     private Path fileOf(String name) {
         Path file = definition.path().resolve(ResourceName.require("volume", name));
@@ -166,6 +194,15 @@ final class DirPool implements ActivePool {
             return Optional.of("not a regular file");
         }
         return Optional.empty();
+    }
+
+    /** Lists a probed file as a volume, or as ignored when its format cannot read it (corrupt, hostile). */
+    private void adopt(String name, VolumeFormat format, Path file, List<StoredVolume> volumes, List<String> ignored) {
+        try {
+            volumes.add(stored(name, format, file));
+        } catch (CairnException unreadable) {
+            ignored.add(name + ": " + unreadable.getMessage());
+        }
     }
 
     private Optional<VolumeFormat> probe(Path file) {

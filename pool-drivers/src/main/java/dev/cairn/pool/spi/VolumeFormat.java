@@ -38,6 +38,38 @@ public interface VolumeFormat {
      */
     void resize(Path file, long capacityBytes);
 
+    /**
+     * Takes an internal snapshot of the volume in {@code file} (one kept inside the file itself), durably.
+     * Formats without internal snapshots keep this default, which refuses.
+     *
+     * @param snapshotName the name to record in the file, so the format's own tools show it
+     * @return the format's reference of the snapshot
+     * @throws dev.cairn.api.CairnException {@code OPERATION_UNSUPPORTED} by default
+     */
+    default String createSnapshot(Path file, String snapshotName) {
+        throw noInternalSnapshots();
+    }
+
+    /** Gives the volume in {@code file} the content of its internal snapshot {@code snapshotRef}, durably. */
+    default void revertSnapshot(Path file, String snapshotRef) {
+        throw noInternalSnapshots();
+    }
+
+    /** Drops the internal snapshot {@code snapshotRef} of the volume in {@code file}, durably. */
+    default void deleteSnapshot(Path file, String snapshotRef) {
+        throw noInternalSnapshots();
+    }
+
+    /** Opens the content of internal snapshot {@code snapshotRef} read-only. */
+    default BlockDevice openSnapshot(Path file, String snapshotRef) {
+        throw noInternalSnapshots();
+    }
+
+    private dev.cairn.api.CairnException noInternalSnapshots() {
+        return new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.OPERATION_UNSUPPORTED,
+                name() + " volumes have no internal snapshots; snapshots of them are not supported yet");
+    }
+
     /** How many leading bytes of a file {@link #probe(byte[])} is given. */
     int PROBE_BYTES = 512;
 }

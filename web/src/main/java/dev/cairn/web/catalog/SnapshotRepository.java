@@ -13,4 +13,6 @@ public interface SnapshotRepository extends ListCrudRepository<SnapshotRow, Long
     Optional<SnapshotRow> findByPoolIdAndName(long poolId, String name);
 
     int countByVolumeId(long volumeId);
+
+    List<SnapshotRow> findByParentIdOrderByCreatedAtAscIdAsc(long parentId);
 }

@@ -1,0 +1,30 @@
+package dev.cairn.qcow2.driver;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.pool.spi.StorageFailures;
+import dev.cairn.qcow2.Qcow2CorruptException;
+import dev.cairn.qcow2.Qcow2NotFoundException;
+import dev.cairn.qcow2.Qcow2UnsupportedException;
+import java.io.IOException;
+
+/** Turns the qcow2 engine's failures (a sealed family: corrupt, unsupported, not found) into Cairn errors. */
+final class Qcow2Failures {
+    private Qcow2Failures() {
+    }
+
+    static CairnException translate(String what, IOException failure) {
+        if (failure instanceof Qcow2CorruptException corrupt) {
+            return new CairnException(ErrorCode.IMAGE_CORRUPT, what + ": the qcow2 image is corrupt: "
+                    + corrupt.getMessage(), corrupt);
+        }
+        if (failure instanceof Qcow2UnsupportedException unsupported) {
+            return new CairnException(ErrorCode.OPERATION_UNSUPPORTED, what + ": " + unsupported.getMessage(),
+                    unsupported);
+        }
+        if (failure instanceof Qcow2NotFoundException missing) {
+            return new CairnException(ErrorCode.NO_SNAPSHOT, what + ": " + missing.getMessage(), missing);
+        }
+        return StorageFailures.translate(what, failure);
+    }
+}

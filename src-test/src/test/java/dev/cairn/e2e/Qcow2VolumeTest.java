@@ -1,0 +1,133 @@
+package dev.cairn.e2e;
+
+import static dev.cairn.e2e.PoolApiTest.problem;
+import static dev.cairn.e2e.SharedService.api;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.restassured.http.ContentType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * qcow2 volumes of dir pools, checked by the real qemu-img: content, internal snapshots as the snapshot
+ * tree, and images that QEMU accepts as its own after every step.
+ */
+class Qcow2VolumeTest {
+    private static final int MIB = 1 << 20;
+
+    @Test
+    void qcow2VolumesKeepContentAndSnapshotsThatQemuImgReads(@TempDir Path dir) throws Exception {
+        Path poolDir = dir.resolve("q");
+        api().contentType(ContentType.JSON).body(Map.of("name", "qpool", "type", "dir", "path", poolDir.toString()))
+                .post("/api/v1/pools").then().statusCode(201);
+        api().contentType(ContentType.JSON).body(Map.of("name", "disk", "capacity", 64 * MIB, "format", "qcow2"))
+                .post("/api/v1/pools/qpool/volumes").then().statusCode(201).body("format", equalTo("qcow2"))
+                .body("capacity", equalTo(64 * MIB));
+        Path image = poolDir.resolve("disk");
+        String base = "/api/v1/pools/qpool/volumes/disk";
+
+        byte[] a = write(base, 1);
+        snapshot(base, "qa");
+        byte[] b = write(base, 2);
+        snapshot(base, "qb");
+        api().post(base + "/snapshots/qa/revert").then().statusCode(200);
+        assertThat(read(base, null)).isEqualTo(a);
+        byte[] c = write(base, 3);
+        snapshot(base, "qc");
+        api().get(base + "/snapshots/qa").then().body("children", equalTo(List.of("qb", "qc")));
+
+        assertThat(qemuImg("check", image.toString())).contains("No errors were found");
+        assertThat(snapshotNames(image)).containsExactly("qa", "qb", "qc");
+        assertThat(read(base, "qb")).isEqualTo(b);
+        assertThat(convertedSnapshot(dir, image, "qb")).isEqualTo(b);
+        assertThat(convertedSnapshot(dir, image, "qc")).isEqualTo(c);
+
+        api().delete(base + "/snapshots/qb").then().statusCode(204);
+        assertThat(snapshotNames(image)).containsExactly("qa", "qc");
+        assertThat(qemuImg("check", image.toString())).contains("No errors were found");
+        assertThat(read(base, "qa")).isEqualTo(a);
+
+        problem(api().delete(base), 409, "HAS_SNAPSHOTS");
+        api().queryParam("snapshots", "delete").delete(base).then().statusCode(204);
+        assertThat(image).doesNotExist();
+        api().queryParam("purge", true).delete("/api/v1/pools/qpool").then().statusCode(204);
+    }
+
+    @Test
+    void imagesQemuImgMadeAreAdoptedAndHostileOnesIgnored(@TempDir Path dir) throws Exception {
+        Path poolDir = dir.resolve("adopt");
+        api().contentType(ContentType.JSON).body(Map.of("name", "adopting", "type", "dir", "path", poolDir.toString()))
+                .post("/api/v1/pools").then().statusCode(201);
+        qemuImg("create", "-q", "-f", "qcow2", poolDir.resolve("made-by-qemu").toString(), "8M");
+        run("qemu-io", "-c", "write -P 0x5a 1M 64k", poolDir.resolve("made-by-qemu").toString());
+        byte[] hostile = new byte[4096];
+        System.arraycopy(new byte[] {'Q', 'F', 'I', (byte) 0xfb, 0, 0, 0, 3}, 0, hostile, 0, 8);
+        Arrays.fill(hostile, 8, 4096, (byte) 0xff);
+        Files.write(poolDir.resolve("hostile"), hostile);
+
+        api().post("/api/v1/pools/adopting/refresh").then().statusCode(200)
+                .body("adopted", equalTo(List.of("made-by-qemu")))
+                .body("ignored.size()", equalTo(1));
+        api().get("/api/v1/pools/adopting/volumes/made-by-qemu").then().body("format", equalTo("qcow2"))
+                .body("capacity", equalTo(8 * MIB));
+        byte[] expected = new byte[64 * 1024];
+        Arrays.fill(expected, (byte) 0x5a);
+        assertThat(api().header("Range", "bytes=" + MIB + "-" + (MIB + 65535))
+                .get("/api/v1/pools/adopting/volumes/made-by-qemu/content").asByteArray()).isEqualTo(expected);
+        api().queryParam("purge", true).delete("/api/v1/pools/adopting").then().statusCode(204);
+    }
+
+    private static byte[] write(String base, int seed) {
+        byte[] data = VolumeApiTest.random(MIB, seed);
+        api().contentType(ContentType.BINARY).queryParam("offset", 3 * MIB).body(data).put(base + "/content")
+                .then().statusCode(200);
+        return data;
+    }
+
+    private static void snapshot(String base, String name) {
+        api().contentType(ContentType.JSON).body(Map.of("name", name)).post(base + "/snapshots").then().statusCode(201);
+    }
+
+    private static byte[] read(String base, String snapshot) {
+        var request = api().header("Range", "bytes=" + 3 * MIB + "-" + (4 * MIB - 1));
+        if (snapshot != null) {
+            request = request.queryParam("snapshot", snapshot);
+        }
+        return request.get(base + "/content").then().statusCode(206).extract().asByteArray();
+    }
+
+    private static List<String> snapshotNames(Path image) throws Exception {
+        return qemuImg("snapshot", "-l", image.toString()).lines().skip(2)
+                .map(line -> line.trim().split("\\s+")[1]).toList();
+    }
+
+    private static byte[] convertedSnapshot(Path dir, Path image, String snapshot) throws Exception {
+        Path raw = dir.resolve(snapshot + ".raw");
+        qemuImg("convert", "-f", "qcow2", "-O", "raw", "-l", "snapshot.name=" + snapshot, image.toString(),
+                raw.toString());
+        return Arrays.copyOfRange(Files.readAllBytes(raw), 3 * MIB, 4 * MIB);
+    }
+
+    static String qemuImg(String... args) throws Exception {
+        String[] command = new String[args.length + 1];
+        command[0] = "qemu-img";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return run(command);
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("%s: %s", String.join(" ", command), output).isZero();
+        return output;
+    }
+}
