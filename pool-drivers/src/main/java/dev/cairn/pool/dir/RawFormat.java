@@ -27,15 +27,7 @@ public final class RawFormat implements VolumeFormat {
 
     @Override
     public boolean probe(byte[] header) {
-        if (header.length < QCOW2_MAGIC.length) {
-            return true;
-        }
-        for (int i = 0; i < QCOW2_MAGIC.length; i++) {
-            if (header[i] != QCOW2_MAGIC[i]) {
-                return true;
-            }
-        }
-        return false;
+        return !VolumeFormat.startsWith(header, QCOW2_MAGIC);
     }
 
     @Override

@@ -70,6 +70,12 @@ public interface VolumeFormat {
                 name() + " volumes have no internal snapshots; snapshots of them are not supported yet");
     }
 
+    /** Whether {@code header} begins with {@code magic}: what most formats' {@link #probe} asks. */
+    static boolean startsWith(byte[] header, byte[] magic) {
+        return header.length >= magic.length
+                && java.util.Arrays.equals(header, 0, magic.length, magic, 0, magic.length);
+    }
+
     /** How many leading bytes of a file {@link #probe(byte[])} is given. */
     int PROBE_BYTES = 512;
 }

@@ -25,15 +25,7 @@ public final class Qcow2Format implements VolumeFormat {
 
     @Override
     public boolean probe(byte[] header) {
-        if (header.length < MAGIC.length) {
-            return false;
-        }
-        for (int i = 0; i < MAGIC.length; i++) {
-            if (header[i] != MAGIC[i]) {
-                return false;
-            }
-        }
-        return true;
+        return VolumeFormat.startsWith(header, MAGIC);
     }
 
     @Override
