@@ -29,6 +29,15 @@ class PoolApiTest {
     }
 
     @Test
+    void theServiceServesItsContractAndSwaggerUi() {
+        String base = SharedService.get().baseUri();
+        io.restassured.RestAssured.given().baseUri(base).get("/v3/api-docs").then().statusCode(200)
+                .body("info.title", equalTo("Cairn"));
+        io.restassured.RestAssured.given().baseUri(base).get("/swagger-ui/index.html").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("Swagger UI"));
+    }
+
+    @Test
     void poolLifecycleFromCreateToPurge(@TempDir Path dir) throws IOException {
         Path path = dir.resolve("p1");
         api().contentType(ContentType.JSON).body(Map.of("name", "life", "type", "dir", "path", path.toString()))
