@@ -18,6 +18,7 @@ import java.util.UUID;
  * @param current whether it is the volume's current snapshot (the parent of the next one)
  * @param createdAt when it was taken
  * @param description free text given at creation; absent when none
+ * @param adopted whether Cairn found it in storage (made by another tool) rather than took it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SnapshotInfo(
@@ -29,7 +30,9 @@ public record SnapshotInfo(
         @JsonPropertyDescription("snapshots taken on top of it, oldest first") List<String> children,
         @JsonPropertyDescription("whether it is the volume's current snapshot") boolean current,
         Instant createdAt,
-        String description) {
+        String description,
+        @JsonPropertyDescription("found in storage (made by another tool, e.g. qemu-img) and adopted as a root")
+        boolean adopted) {
     public SnapshotInfo {
         children = List.copyOf(children);
     }

@@ -4,6 +4,7 @@ import static dev.cairn.e2e.PoolApiTest.problem;
 import static dev.cairn.e2e.SharedService.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.restassured.http.ContentType;
 import java.io.IOException;
@@ -68,6 +69,9 @@ class Qcow2VolumeTest {
                 .post("/api/v1/pools").then().statusCode(201);
         qemuImg("create", "-q", "-f", "qcow2", poolDir.resolve("made-by-qemu").toString(), "8M");
         run("qemu-io", "-c", "write -P 0x5a 1M 64k", poolDir.resolve("made-by-qemu").toString());
+        qemuImg("snapshot", "-c", "before update", poolDir.resolve("made-by-qemu").toString());
+        qemuImg("snapshot", "-c", "golden", poolDir.resolve("made-by-qemu").toString());
+        run("qemu-io", "-c", "write -P 0x77 1M 64k", poolDir.resolve("made-by-qemu").toString());
         byte[] hostile = new byte[4096];
         System.arraycopy(new byte[] {'Q', 'F', 'I', (byte) 0xfb, 0, 0, 0, 3}, 0, hostile, 0, 8);
         Arrays.fill(hostile, 8, 4096, (byte) 0xff);
@@ -75,13 +79,23 @@ class Qcow2VolumeTest {
 
         api().post("/api/v1/pools/adopting/refresh").then().statusCode(200)
                 .body("adopted", equalTo(List.of("made-by-qemu")))
-                .body("ignored.size()", equalTo(1));
+                .body("ignored.size()", equalTo(1))
+                .body("adoptedSnapshots", equalTo(List.of("made-by-qemu/made-by-qemu-snap1", "made-by-qemu/golden")));
+        api().get("/api/v1/pools/adopting/snapshots/golden").then().statusCode(200)
+                .body("adopted", equalTo(true)).body("parent", nullValue()).body("volume", equalTo("made-by-qemu"));
+        api().post("/api/v1/pools/adopting/refresh").then().statusCode(200)
+                .body("adoptedSnapshots", equalTo(List.of()));
         api().get("/api/v1/pools/adopting/volumes/made-by-qemu").then().body("format", equalTo("qcow2"))
                 .body("capacity", equalTo(8 * MIB));
-        byte[] expected = new byte[64 * 1024];
-        Arrays.fill(expected, (byte) 0x5a);
+        byte[] golden = new byte[64 * 1024];
+        Arrays.fill(golden, (byte) 0x5a);
+        byte[] head = new byte[64 * 1024];
+        Arrays.fill(head, (byte) 0x77);
         assertThat(api().header("Range", "bytes=" + MIB + "-" + (MIB + 65535))
-                .get("/api/v1/pools/adopting/volumes/made-by-qemu/content").asByteArray()).isEqualTo(expected);
+                .get("/api/v1/pools/adopting/volumes/made-by-qemu/content").asByteArray()).isEqualTo(head);
+        assertThat(api().header("Range", "bytes=" + MIB + "-" + (MIB + 65535)).queryParam("snapshot", "golden")
+                .get("/api/v1/pools/adopting/volumes/made-by-qemu/content").asByteArray()).isEqualTo(golden);
+        problem(api().delete("/api/v1/pools/adopting/volumes/made-by-qemu"), 409, "HAS_SNAPSHOTS");
         api().queryParam("purge", true).delete("/api/v1/pools/adopting").then().statusCode(204);
     }
 

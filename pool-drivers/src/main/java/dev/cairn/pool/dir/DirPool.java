@@ -138,6 +138,11 @@ final class DirPool implements ActivePool {
         PoolDirectories.removeMetadataAndEmptyDirectory(definition);
     }
 
+    @Override
+    public List<dev.cairn.pool.spi.StoredSnapshot> storedSnapshots(VolumeRef volume) {
+        return formats.lookup(volume.format()).listSnapshots(existingFile(volume));
+    }
+
     /** Snapshots of a file volume are its format's internal snapshots (qcow2); other formats refuse. */
     @Override
     public SnapshotEngine snapshots(VolumeRef volume) {

@@ -80,6 +80,14 @@ public interface ActivePool {
     }
 
     /**
+     * The snapshots storage holds for {@code volume}, as far as storage knows them (qcow2 images list their
+     * internal snapshots); the service adopts those it does not know. The default knows none.
+     */
+    default java.util.List<StoredSnapshot> storedSnapshots(VolumeRef volume) {
+        return java.util.List.of();
+    }
+
+    /**
      * Releases what the started pool holds open (files, threads), after making every completed change
      * durable. Storage stays. The default holds nothing.
      */

@@ -38,6 +38,11 @@ public interface VolumeFormat {
      */
     void resize(Path file, long capacityBytes);
 
+    /** The internal snapshots the file holds, oldest first; formats without them hold none. */
+    default java.util.List<StoredSnapshot> listSnapshots(Path file) {
+        return java.util.List.of();
+    }
+
     /**
      * Takes an internal snapshot of the volume in {@code file} (one kept inside the file itself), durably.
      * Formats without internal snapshots keep this default, which refuses.

@@ -1,12 +1,14 @@
 package dev.cairn.qcow2.driver;
 
 import dev.cairn.pool.spi.BlockDevice;
+import dev.cairn.pool.spi.StoredSnapshot;
 import dev.cairn.pool.spi.VolumeFormat;
 import dev.cairn.qcow2.Qcow2CreateOptions;
 import dev.cairn.qcow2.Qcow2Image;
 import dev.cairn.qcow2.Qcow2Snapshot;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * qcow2 volumes of dir pools, through Cairn's own engine: created as qemu-img 7.2 would (64 KiB
@@ -54,6 +56,12 @@ public final class Qcow2Format implements VolumeFormat {
             image.flush();
             return null;
         }, null);
+    }
+
+    @Override
+    public List<StoredSnapshot> listSnapshots(Path file) {
+        return withImage(file, false, "list the snapshots of", image -> image.snapshots().stream()
+                .map(s -> new StoredSnapshot(s.name(), s.id(), s.createdAt())).toList(), null);
     }
 
     @Override

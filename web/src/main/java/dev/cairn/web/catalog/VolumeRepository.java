@@ -2,6 +2,8 @@ package dev.cairn.web.catalog;
 
 import java.util.List;
 import java.util.Optional;
+import org.springframework.data.jdbc.repository.query.Modifying;
+import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.ListCrudRepository;
 
 /** The catalog's volumes. */
@@ -11,4 +13,8 @@ public interface VolumeRepository extends ListCrudRepository<VolumeRow, Long> {
     Optional<VolumeRow> findByPoolIdAndName(long poolId, String name);
 
     int countByPoolId(long poolId);
+
+    @Modifying
+    @Query("UPDATE volume SET current_snapshot_id = NULL WHERE id = :volumeId")
+    void clearCurrentSnapshot(long volumeId);
 }

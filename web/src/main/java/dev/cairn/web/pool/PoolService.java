@@ -13,12 +13,15 @@ import dev.cairn.pool.spi.PoolDriver;
 import dev.cairn.pool.spi.PoolDrivers;
 import dev.cairn.pool.spi.PoolUsage;
 import dev.cairn.pool.spi.ScanResult;
+import dev.cairn.pool.spi.StoredSnapshot;
 import dev.cairn.pool.spi.StoredVolume;
 import dev.cairn.pool.spi.VolumeRef;
 import dev.cairn.web.CairnProperties;
 import dev.cairn.web.StorageLocks;
 import dev.cairn.web.catalog.PoolRepository;
 import dev.cairn.web.catalog.PoolRow;
+import dev.cairn.web.catalog.SnapshotRepository;
+import dev.cairn.web.catalog.SnapshotRow;
 import dev.cairn.web.catalog.VolumeRepository;
 import dev.cairn.web.catalog.VolumeRow;
 import java.nio.file.InvalidPathException;
@@ -31,6 +34,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Pools: define, build, start, stop, refresh and undefine, keeping the catalog and the started pools
@@ -44,15 +48,19 @@ public class PoolService {
 
     private final PoolRepository pools;
     private final VolumeRepository volumes;
+    private final SnapshotRepository snapshots;
     private final ActivePools active;
     private final PoolDrivers drivers;
     private final StorageLocks locks;
     private final CairnProperties properties;
+    private final TransactionTemplate transaction;
 
-    PoolService(PoolRepository pools, VolumeRepository volumes, ActivePools active, PoolDrivers drivers,
-                StorageLocks locks, CairnProperties properties) {
+    PoolService(PoolRepository pools, VolumeRepository volumes, SnapshotRepository snapshots, ActivePools active,
+                PoolDrivers drivers, StorageLocks locks, CairnProperties properties, TransactionTemplate transaction) {
+        this.transaction = transaction;
         this.pools = pools;
         this.volumes = volumes;
+        this.snapshots = snapshots;
         this.active = active;
         this.drivers = drivers;
         this.locks = locks;
@@ -142,8 +150,13 @@ public class PoolService {
                 ActivePool pool = active.find(name).orElseGet(() -> drivers.lookup(row.type()).start(definition(row)));
                 for (VolumeRow volume : held) {
                     locks.changing(name, volume.name(), () -> {
+                        // A volume's snapshots live in its storage (qcow2 file, chunk store): they go with it.
                         pool.deleteVolume(new VolumeRef(volume.name(), volume.format()));
-                        volumes.delete(volume);
+                        transaction.executeWithoutResult(status -> {
+                            volumes.clearCurrentSnapshot(volume.id());
+                            snapshots.forgetAllOfVolume(volume.id());
+                            volumes.deleteById(volume.id());
+                        });
                         return null;
                     });
                 }
@@ -197,7 +210,53 @@ public class PoolService {
                 vanished.add(volume.name());
             }
         }
-        return new RefreshReport(adopted, vanished, scan.ignored());
+        List<String> adoptedSnapshots = new ArrayList<>();
+        for (VolumeRow volume : volumes.findByPoolIdOrderByNameAsc(row.id())) {
+            adoptSnapshots(row, pool, volume, adoptedSnapshots);
+        }
+        return new RefreshReport(adopted, vanished, scan.ignored(), adoptedSnapshots);
+    }
+
+    /**
+     * Adopts, as roots marked adopted, the snapshots storage holds for {@code volume} that the catalog does
+     * not know (made by another tool, e.g. {@code qemu-img snapshot -c}). A name that is not a valid, free
+     * pool name is replaced by {@code <volume>-snap<reference>}.
+     */
+    private void adoptSnapshots(PoolRow row, ActivePool pool, VolumeRow volume, List<String> adoptedSnapshots) {
+        List<StoredSnapshot> stored;
+        try {
+            stored = pool.storedSnapshots(new VolumeRef(volume.name(), volume.format()));
+        } catch (CairnException unreadable) {
+            return;
+        }
+        Set<String> known = snapshots.findByVolumeIdOrderByCreatedAtAscIdAsc(volume.id()).stream()
+                .map(SnapshotRow::engineRef).collect(Collectors.toSet());
+        for (StoredSnapshot snapshot : stored) {
+            if (!known.contains(snapshot.engineRef())) {
+                String name = adoptedName(row, volume, snapshot);
+                snapshots.save(new SnapshotRow(null, row.id(), volume.id(), name, UUID.randomUUID(), null,
+                        "adopted from storage", snapshot.engineRef(),
+                        snapshot.createdAt() == null ? Instant.now() : snapshot.createdAt(), true));
+                adoptedSnapshots.add(volume.name() + "/" + name);
+            }
+        }
+    }
+
+    private String adoptedName(PoolRow row, VolumeRow volume, StoredSnapshot snapshot) {
+        String wanted = snapshot.name();
+        if (!ResourceName.isValid(wanted) || wanted.equals("current") || nameTaken(row, wanted)) {
+            wanted = volume.name() + "-snap" + snapshot.engineRef().replaceAll("[^A-Za-z0-9._-]", "_");
+        }
+        String name = wanted;
+        for (int n = 2; nameTaken(row, name); n++) {
+            name = wanted + "-" + n;
+        }
+        return name;
+    }
+
+    private boolean nameTaken(PoolRow row, String name) {
+        return volumes.findByPoolIdAndName(row.id(), name).isPresent()
+                || snapshots.findByPoolIdAndName(row.id(), name).isPresent();
     }
 
     private PoolInfo info(PoolRow row) {

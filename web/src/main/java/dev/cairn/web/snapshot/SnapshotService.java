@@ -104,7 +104,7 @@ public class SnapshotService {
                 transaction.executeWithoutResult(status -> {
                     SnapshotRow row = snapshots.save(new SnapshotRow(null, handle.pool().id(), handle.row().id(), name,
                             UUID.randomUUID(), handle.row().currentSnapshotId(), request.description(), engineRef,
-                            Instant.now()));
+                            Instant.now(), false));
                     volumeRows.save(handle.row().withCurrentSnapshotId(row.id()));
                 });
             } catch (RuntimeException e) {
@@ -220,7 +220,7 @@ public class SnapshotService {
         List<String> children = snapshots.findByParentIdOrderByCreatedAtAscIdAsc(row.id()).stream()
                 .map(SnapshotRow::name).toList();
         return new SnapshotInfo(row.name(), row.uuid(), pool.name(), volume.name(), parent, children,
-                row.id().equals(volume.currentSnapshotId()), row.createdAt(), row.description());
+                row.id().equals(volume.currentSnapshotId()), row.createdAt(), row.description(), row.adopted());
     }
 
     private static SnapshotInfo info(VolumeHandle handle, SnapshotTree tree, SnapshotRow row) {
@@ -232,6 +232,6 @@ public class SnapshotService {
         return new SnapshotInfo(row.name(), row.uuid(), pool.name(), volume.name(),
                 parent.map(SnapshotRow::name).orElse(null),
                 tree.children(row).stream().map(SnapshotRow::name).toList(),
-                row.id().equals(volume.currentSnapshotId()), row.createdAt(), row.description());
+                row.id().equals(volume.currentSnapshotId()), row.createdAt(), row.description(), row.adopted());
     }
 }

@@ -144,8 +144,8 @@ public class VolumeService {
             }
             if (!held.isEmpty()) {
                 transaction.executeWithoutResult(status -> {
-                    volumes.save(row.withCurrentSnapshotId(null));
-                    forgetSnapshots(held);
+                    volumes.clearCurrentSnapshot(row.id());
+                    snapshots.forgetAllOfVolume(row.id());
                 });
                 held.forEach(snapshot -> storage.snapshots(ref(row)).deleteSnapshot(ref(row), snapshot.engineRef()));
             }
@@ -190,18 +190,6 @@ public class VolumeService {
                 .orElseThrow(() -> new CairnException(ErrorCode.NO_SNAPSHOT, "volume '" + volume.row().name()
                         + "' has no snapshot named '" + name + "'",
                         Map.of("pool", volume.pool().name(), "volume", volume.row().name(), "snapshot", name), null));
-    }
-
-    /** Removes snapshot rows, children before parents, so no row ever names a missing parent. */
-    private void forgetSnapshots(List<SnapshotRow> held) {
-        List<SnapshotRow> remaining = new java.util.ArrayList<>(held);
-        while (!remaining.isEmpty()) {
-            java.util.Set<Long> parents = new java.util.HashSet<>();
-            remaining.forEach(snapshot -> parents.add(snapshot.parentId()));
-            List<SnapshotRow> leaves = remaining.stream().filter(s -> !parents.contains(s.id())).toList();
-            snapshots.deleteAll(leaves);
-            remaining.removeAll(leaves);
-        }
     }
 
     /**
