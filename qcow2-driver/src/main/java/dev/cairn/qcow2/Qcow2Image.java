@@ -447,7 +447,6 @@ public final class Qcow2Image implements BackingLayer {
      */
     private void underDirtyBit(MetadataOperation operation) throws IOException {
         Qcow2Header before = state.header();
-        state.refcounts.commit();
         state.writeHeader(before.withFeatures(before.incompatibleFeatures() | Features.INCOMPAT_DIRTY,
                 before.compatibleFeatures(), before.autoclearFeatures()));
         try {
