@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
@@ -31,6 +32,9 @@ final class GuestIo {
     /** A pending entry points at a cluster allocated (or data written) since the last commit. */
     private boolean pendingNeedsCommit;
     private long inflatedEntry = -1;
+    /** Host cluster receiving compressed streams, 0 when none. */
+    private long packingCluster;
+    private int packingUsedBytes;
     private byte[] inflatedCluster;
 
     GuestIo(ImageState state, ClusterMap map) {
@@ -193,6 +197,66 @@ final class GuestIo {
         state.file.write(host, cluster);
         pendingNeedsCommit = true;
         setEntry(tableOffset, index, entry, host | L2Entry.COPIED);
+    }
+
+    /**
+     * Writes one whole guest cluster compressed (raw deflate, as QEMU). Streams are packed
+     * byte-contiguously into a host cluster that gains one refcount per stream; a stream that
+     * does not fit starts a new host cluster (streams never straddle). Data that does not
+     * deflate below {@code clusterSize - 1} bytes is written uncompressed, as QEMU does.
+     */
+    void writeCompressed(long guestCluster, byte[] cluster) throws IOException {
+        byte[] stream = deflate(cluster);
+        if (stream == null) {
+            write(guestCluster << state.clusterBits, cluster, 0, cluster.length);
+            return;
+        }
+        long hostOffset = packStream(stream.length);
+        state.file.write(hostOffset, stream);
+        pendingNeedsCommit = true;
+        long tableOffset = map.tableForWrite(guestCluster);
+        int index = (int) (guestCluster % state.l2Entries());
+        setEntry(tableOffset, index, state.l2Cache.entry(tableOffset, index),
+                L2Entry.compressed(hostOffset, stream.length, state.clusterBits));
+        finishRequest();
+    }
+
+    private byte[] deflate(byte[] cluster) {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            deflater.setInput(cluster);
+            deflater.finish();
+            byte[] output = new byte[state.clusterSize];
+            int length = 0;
+            while (!deflater.finished() && length < output.length) {
+                length += deflater.deflate(output, length, output.length - length);
+            }
+            return deflater.finished() && length <= state.clusterSize - 1 ? Arrays.copyOf(output, length) : null;
+        } finally {
+            deflater.end();
+        }
+    }
+
+    /** Reserves {@code length} bytes for a compressed stream and counts the reference. */
+    private long packStream(int length) throws IOException {
+        if (packingCluster != 0 && packingUsedBytes + length <= state.clusterSize
+                && state.refcounts.refcount(packingCluster >> state.clusterBits) < state.refcounts.maxRefcount()) {
+            long hostOffset = packingCluster + packingUsedBytes;
+            state.refcounts.update(packingCluster >> state.clusterBits, 1);
+            packingUsedBytes += length;
+            return hostOffset;
+        }
+        packingCluster = state.refcounts.allocate(1);
+        packingUsedBytes = length;
+        return packingCluster;
+    }
+
+    /** Stops packing into a host cluster that was freed (it may be reused for anything). */
+    void forgetFreedCluster(long hostOffset) {
+        if (hostOffset == packingCluster) {
+            packingCluster = 0;
+            packingUsedBytes = 0;
+        }
     }
 
     /** Makes the range read as zeroes; whole clusters become zero clusters (v3). */

@@ -12,8 +12,6 @@ import java.util.Arrays;
  */
 public final class Qcow2Chain {
 
-    private static final int COPY_CHUNK_BYTES = 1 << 20;
-
     private Qcow2Chain() {
     }
 

@@ -24,6 +24,15 @@ public final class Qcow2Convert {
      * virtual size is the raw file's size (rounded up to 512); other options apply as given.
      */
     public static void rawToQcow2(Path source, Path target, Qcow2CreateOptions options) throws IOException {
+        rawToQcow2(source, target, options, false);
+    }
+
+    /**
+     * As {@link #rawToQcow2(Path, Path, Qcow2CreateOptions)}; with {@code compress} every
+     * non-zero cluster is stored deflate-compressed ({@code qemu-img convert -c}).
+     */
+    public static void rawToQcow2(Path source, Path target, Qcow2CreateOptions options, boolean compress)
+            throws IOException {
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
             long sizeBytes = in.size();
             Qcow2CreateOptions sized = new Qcow2CreateOptions(sizeBytes, options.clusterBits(),
@@ -36,7 +45,12 @@ public final class Qcow2Convert {
                 for (long offset = 0; offset < sizeBytes; offset += chunk) {
                     int len = (int) Math.min(chunk, sizeBytes - offset);
                     readFully(in, offset, buffer, len);
-                    writeNonZeroClusters(image, offset, buffer, len, clusterSize);
+                    java.util.Arrays.fill(buffer, len, buffer.length, (byte) 0);
+                    if (compress) {
+                        writeCompressedClusters(image, offset, buffer, len, clusterSize);
+                    } else {
+                        writeNonZeroClusters(image, offset, buffer, len, clusterSize);
+                    }
                 }
             }
         }
@@ -52,6 +66,16 @@ public final class Qcow2Convert {
             } else if (zero && runStart >= 0) {
                 image.write(offset + runStart, buffer, runStart, Math.min(at, len) - runStart);
                 runStart = -1;
+            }
+        }
+    }
+
+    private static void writeCompressedClusters(Qcow2Image image, long offset, byte[] buffer, int len,
+            int clusterSize) throws IOException {
+        for (int at = 0; at < len; at += clusterSize) {
+            int size = (int) Math.min(clusterSize, image.capacityBytes() - offset - at);
+            if (!isZero(buffer, at, Math.min(size, len - at))) {
+                image.writeCompressed(offset + at, buffer, at, size);
             }
         }
     }

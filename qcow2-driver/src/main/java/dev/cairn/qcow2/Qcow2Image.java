@@ -55,6 +55,10 @@ public final class Qcow2Image implements BackingLayer {
         this.backingPath = backingPath;
         this.map = new ClusterMap(state);
         this.io = new GuestIo(state, map);
+        state.refcounts.onClusterFreed(hostOffset -> {
+            state.l2Cache.invalidate(hostOffset);
+            io.forgetFreedCluster(hostOffset);
+        });
         this.walk = new ReferenceWalk(state, map);
         this.snapshots = SnapshotTable.load(state, map, walk);
         this.checker = new ImageCheck(state, map, walk, snapshots);
@@ -151,7 +155,6 @@ public final class Qcow2Image implements BackingLayer {
             state.refcounts = RefcountTable.load(host, header.clusterBits(), header.refcountOrder(),
                     header.refcountTableOffset(), header.refcountTableClusters(),
                     (offset, clusters) -> state.writeHeader(state.header().withRefcountTable(offset, clusters)));
-            state.refcounts.onClusterFreed(state.l2Cache::invalidate);
             state.l1 = ClusterMap.readL1(host, header.l1TableOffset(), header.l1Size());
             Path backingPath = null;
             if (!header.backingFileName().isEmpty() && depth >= 0) {
@@ -318,6 +321,25 @@ public final class Qcow2Image implements BackingLayer {
         io.write(offset, buf, off, len);
     }
 
+    /**
+     * Writes one guest cluster compressed (qemu-io {@code write -c}). {@code offset} must be
+     * cluster aligned and {@code len} a whole cluster, or the rest of the disk for a short last
+     * cluster. Incompressible data is stored uncompressed.
+     *
+     * @throws IllegalArgumentException for unaligned or partial-cluster requests
+     */
+    public void writeCompressed(long offset, byte[] buf, int off, int len) throws IOException {
+        checkWritable();
+        checkRange(offset, len);
+        int clusterSize = state.clusterSize;
+        if ((offset & (clusterSize - 1)) != 0 || len != Math.min(clusterSize, capacityBytes() - offset)) {
+            throw new IllegalArgumentException("compressed writes cover exactly one aligned cluster");
+        }
+        byte[] cluster = new byte[clusterSize];
+        System.arraycopy(buf, off, cluster, 0, len);
+        io.writeCompressed(offset >> state.clusterBits, cluster);
+    }
+
     /** Makes the range read as zeroes: whole clusters become zero clusters (v3) and are freed. */
     public void writeZeroes(long offset, long len) throws IOException {
         checkWritable();
@@ -425,7 +447,6 @@ public final class Qcow2Image implements BackingLayer {
      */
     private void underDirtyBit(MetadataOperation operation) throws IOException {
         Qcow2Header before = state.header();
-        state.refcounts.commit();
         state.writeHeader(before.withFeatures(before.incompatibleFeatures() | Features.INCOMPAT_DIRTY,
                 before.compatibleFeatures(), before.autoclearFeatures()));
         try {

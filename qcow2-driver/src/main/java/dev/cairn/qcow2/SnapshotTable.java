@@ -190,7 +190,7 @@ final class SnapshotTable {
         if (oldOffset != 0) {
             state.refcounts.deferFree(oldOffset >> state.clusterBits, oldClusters);
         }
+        // The decrements reach the disk with the caller's final commit.
         state.refcounts.releaseDeferred();
-        state.refcounts.commit();
     }
 }

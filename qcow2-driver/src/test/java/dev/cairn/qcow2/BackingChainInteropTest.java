@@ -40,7 +40,12 @@ class BackingChainInteropTest {
             expected[70_001] = 2;
             expected[70_002] = 3;
             assertThat(readAll(image)).isEqualTo(expected);
+            image.createSnapshot("", "in-overlay");
+            image.discard(0, 1 << 20);
         }
+        assertThat(QemuTool.toRaw(overlay, dir.resolve("s.raw"), "-l", "snapshot.name=in-overlay"))
+                .isEqualTo(expected);
+        Arrays.fill(expected, 0, 1 << 20, (byte) 0);
         assertQemuSeesContent(overlay, expected, dir);
     }
 

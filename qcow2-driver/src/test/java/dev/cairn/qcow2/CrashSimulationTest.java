@@ -135,7 +135,7 @@ class CrashSimulationTest {
     @Test
     void crashAtAnyWriteLeavesOnlyLeaksNeverCorruption() throws Exception {
         long total = countWrites();
-        long step = Math.max(1, total / 100);
+        long step = Math.max(1, total / 60);
         int qemuChecks = 0;
         for (long failAt = 1; failAt <= total; failAt += step) {
             Path file = freshImage();
@@ -155,7 +155,7 @@ class CrashSimulationTest {
                 byte[] content = new byte[(int) reopened.capacityBytes()];
                 reopened.read(0, content, 0, content.length);
             }
-            if ((failAt - 1) % (step * 25) == 0) {
+            if ((failAt - 1) % (step * 15) == 0) {
                 assertThat(QemuTool.img("check", file.toString()).exitCode()).as("qemu-img check after crash at %d",
                         failAt).isIn(0, 3);
                 qemuChecks++;

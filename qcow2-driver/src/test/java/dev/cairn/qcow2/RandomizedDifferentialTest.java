@@ -32,12 +32,12 @@ class RandomizedDifferentialTest {
         byte[] model = new byte[size];
         Map<String, byte[]> snapshots = new LinkedHashMap<>();
         Path file = dir.resolve("fuzz.qcow2");
-        int operations = 2000;
+        int operations = 1500;
         try (Qcow2Image image = Qcow2Image.create(file, Qcow2CreateOptions.ofCapacity(size)
                 .withClusterBits(clusterBits).withRefcountOrder(refcountOrder))) {
             for (int op = 1; op <= operations; op++) {
                 step(image, model, snapshots, random, op);
-                if (op % 1000 == 0) {
+                if (op % 750 == 0) {
                     verify(image, model, snapshots, file);
                 }
             }

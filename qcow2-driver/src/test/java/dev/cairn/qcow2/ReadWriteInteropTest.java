@@ -171,7 +171,12 @@ class ReadWriteInteropTest {
             Arrays.fill(patch, (byte) 0x5a);
             image.write(10_000, patch, 0, patch.length);
             System.arraycopy(patch, 0, source, 10_000, patch.length);
+            image.createSnapshot("", "after-patch");
+            image.write(20_000, patch, 0, patch.length);
         }
+        assertThat(QemuTool.toRaw(file, dir.resolve("snap.raw"), "-l", "snapshot.name=after-patch"))
+                .isEqualTo(source);
+        Arrays.fill(source, 20_000, 23_000, (byte) 0x5a);
         assertQemuSeesContent(file, source, dir);
     }
 }
