@@ -18,8 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +30,8 @@ import java.util.function.Supplier;
  *
  * <p>Order of changes, so that a crash leaves nothing that names missing data: a new volume's device is
  * created (and committed) before its name is written; a deleted volume's name is removed before its
- * device. A crash in between leaves an unnamed device, which holds space but no volume.
+ * device. A crash in between leaves an unnamed device, which holds space but no volume; {@link #scan()}
+ * reports it.
  */
 final class ChunkPool implements ActivePool {
     private final PoolDefinition definition;
@@ -63,6 +66,8 @@ final class ChunkPool implements ActivePool {
 
     @Override
     public ScanResult scan() {
+        // Ids before names, so that a create which names its device while the scan runs is not reported as unnamed.
+        long[] deviceIds = call("scan", store::deviceIds);
         List<StoredVolume> found = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         volumes.entries().forEach((name, id) -> {
@@ -75,6 +80,12 @@ final class ChunkPool implements ActivePool {
                 ignored.add(name + ": names device " + id + ", which the chunk store does not hold");
             }
         });
+        Set<Long> named = new HashSet<>(volumes.entries().values());
+        for (long id : deviceIds) {
+            if (!named.contains(id)) {
+                ignored.add("device " + id + ": named by no volume or snapshot (left by an interrupted create)");
+            }
+        }
         CheckReport check = call("check", store::check);
         if (!check.clean()) {
             ignored.add("chunk store check: " + check.corruptions() + " corruption(s), " + check.leaks()

@@ -21,10 +21,18 @@ import java.util.Map;
  * <p>Built with a capacity (default: the space free on the file system then; the data file is sparse,
  * so only written chunks take room) and a chunk size (default 64 KiB, a power of two from 4 KiB to
  * 1 MiB). Building over an existing store keeps it and its volumes; the options are then ignored.
+ *
+ * <p>Started pools open their store with the production settings of {@link ChunkStoreOptions#withCapacity}
+ * (commits forced, auto-commit every second) and a metadata cache (tree nodes and refcount pages) of
+ * {@value #CACHE_BYTES_PROPERTY} bytes, a system property read at each start; default 64 MiB. The cache
+ * only bounds memory: any size works, a smaller one reads metadata blocks from the file more often. A value
+ * that is not a non-negative number fails the start with {@code INVALID_ARGUMENT}.
  */
 public final class ChunkPoolDriver implements PoolDriver {
     /** The chunk size when the client gives none. */
     public static final int DEFAULT_CHUNK_SIZE = 64 * 1024;
+    /** The system property bounding each started store's metadata cache, in bytes. */
+    public static final String CACHE_BYTES_PROPERTY = "cairn.chunk.cache-bytes";
 
     private final VolumeFormats formats;
 
@@ -79,13 +87,33 @@ public final class ChunkPoolDriver implements PoolDriver {
             throw new CairnException(ErrorCode.OPERATION_INVALID, "no chunk store in " + dir,
                     Map.of("pool", definition.name()), null);
         }
+        ChunkStoreOptions storeOptions = storeOptions(definition);
         try {
-            ChunkStore store = ChunkStore.open(dir, ChunkStoreOptions.withCapacity(0));
+            ChunkStore store = ChunkStore.open(dir, storeOptions);
             return new ChunkPool(definition, formats, store,
                     ChunkVolumeTable.load(dir.resolve(PoolDirectories.METADATA_DIR)));
         } catch (ChunkStoreException e) {
             throw ChunkFailures.translate("start chunk pool '" + definition.name() + "'", e);
         }
+    }
+
+    /** What a started pool opens its store with: production settings, the cache sized by {@value #CACHE_BYTES_PROPERTY}. */
+    static ChunkStoreOptions storeOptions(PoolDefinition definition) {
+        String configured = System.getProperty(CACHE_BYTES_PROPERTY);
+        long cacheBytes = ChunkStoreOptions.DEFAULT_NODE_CACHE_BYTES;
+        if (configured != null) {
+            try {
+                cacheBytes = Long.parseLong(configured.trim());
+            } catch (NumberFormatException e) {
+                cacheBytes = -1;
+            }
+            if (cacheBytes < 0) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "cannot start chunk pool '" + definition.name()
+                        + "': " + CACHE_BYTES_PROPERTY + " is '" + configured + "', not a non-negative number of bytes",
+                        Map.of("pool", definition.name()), null);
+            }
+        }
+        return ChunkStoreOptions.withCapacity(0).withNodeCacheBytes(cacheBytes);
     }
 
     private static void undo(Path dir, Deque<Path> created) {

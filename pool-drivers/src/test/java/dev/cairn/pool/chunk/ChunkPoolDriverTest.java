@@ -95,6 +95,49 @@ class ChunkPoolDriverTest extends PoolDriverContract {
         }
     }
 
+    @Test
+    void scanReportsADeviceThatNoVolumeOrSnapshotNames() {
+        pool.createVolume("named", 1L << 20, "raw");
+        pool.snapshots(ref("named")).createSnapshot(ref("named"), "before");
+        pool.close();
+        long unnamed;
+        try (ChunkStore store = ChunkStore.open(pool.definition().path(), ChunkStoreOptions.withCapacity(0))) {
+            unnamed = store.createDevice(4L * CHUNK);
+        }
+        pool = driver().start(pool.definition());
+        assertThat(pool.scan().volumes()).extracting(StoredVolume::name).containsExactly("named");
+        assertThat(pool.scan().ignored()).containsExactly(
+                "device " + unnamed + ": named by no volume or snapshot (left by an interrupted create)");
+    }
+
+    @Test
+    void theCacheSizeComesFromASystemPropertyAndATinyCacheStillServes() {
+        assertThat(ChunkPoolDriver.storeOptions(pool.definition()).nodeCacheBytes()).isEqualTo(64L << 20);
+        pool.close();
+        System.setProperty(ChunkPoolDriver.CACHE_BYTES_PROPERTY, "4096");
+        try {
+            assertThat(ChunkPoolDriver.storeOptions(pool.definition()).nodeCacheBytes()).isEqualTo(4096);
+            pool = driver().start(pool.definition());
+            for (int i = 0; i < 40; i++) {
+                pool.createVolume("v" + i, 4L * CHUNK, "raw");
+                write("v" + i, CHUNK, filled(CHUNK, (byte) i));
+            }
+            pool.close();
+            pool = driver().start(pool.definition());
+            for (int i = 0; i < 40; i++) {
+                assertThat(read("v" + i, CHUNK, CHUNK)).isEqualTo(filled(CHUNK, (byte) i));
+            }
+            assertThat(pool.scan().ignored()).isEmpty();
+
+            System.setProperty(ChunkPoolDriver.CACHE_BYTES_PROPERTY, "64MiB");
+            assertThatThrownBy(() -> driver().start(pool.definition()))
+                    .isInstanceOf(CairnException.class)
+                    .extracting(e -> ((CairnException) e).errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        } finally {
+            System.clearProperty(ChunkPoolDriver.CACHE_BYTES_PROPERTY);
+        }
+    }
+
     private void write(String volume, long offset, byte[] data) {
         try (BlockDevice device = pool.open(ref(volume), true)) {
             device.write(offset, ByteBuffer.wrap(data));

@@ -11,6 +11,18 @@ final class DeviceModel {
     /** The store hands out ids 1, 2, 3, ... and never reuses one. */
     private long nextId = 1;
 
+    /** The model of what {@code store} holds now; {@code nextId} is the id the store gives its next device. */
+    static DeviceModel of(ChunkStore store, long nextId) {
+        DeviceModel model = new DeviceModel();
+        for (long id : store.deviceIds()) {
+            byte[] bytes = new byte[Math.toIntExact(store.deviceCapacityBytes(id))];
+            store.read(id, 0, bytes, 0, bytes.length);
+            model.devices.put(id, bytes);
+        }
+        model.nextId = nextId;
+        return model;
+    }
+
     DeviceModel copy() {
         DeviceModel copy = new DeviceModel();
         devices.forEach((id, bytes) -> copy.devices.put(id, bytes.clone()));
