@@ -24,6 +24,7 @@ public final class StoragePool {
         path();
     }
 
+    /** The pool's name; no request is made. */
     public String getName() {
         return name;
     }

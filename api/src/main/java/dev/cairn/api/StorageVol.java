@@ -38,6 +38,7 @@ public final class StorageVol {
         path();
     }
 
+    /** The volume's name, unique in its pool; no request is made. */
     public String getName() {
         return name;
     }
@@ -82,8 +83,8 @@ public final class StorageVol {
      */
     public void resize(long capacityBytes, int flags) {
         Flags.requireKnown(flags, RESIZE_SHRINK);
-        transport().send("POST", path().segment("resize").query("allowShrink", (flags & RESIZE_SHRINK) != 0 ? true : null),
-                new ResizeRequest(capacityBytes), VolumeInfo.class);
+        ResourcePath resize = path().segment("resize").query("allowShrink", (flags & RESIZE_SHRINK) != 0 ? true : null);
+        transport().send("POST", resize, new ResizeRequest(capacityBytes), VolumeInfo.class);
     }
 
     /**
@@ -105,7 +106,8 @@ public final class StorageVol {
 
     /**
      * Reads {@code length} bytes from {@code offset} of the volume, streamed as they arrive: nothing is
-     * buffered whole. The caller closes the stream.
+     * buffered whole. The caller closes the stream (closing early abandons the rest); a transfer that
+     * breaks midway makes {@code read} throw {@link java.io.IOException}, as any stream's would.
      *
      * @param length bytes to read, or 0 for everything up to the end; fewer arrive when the volume ends
      *     first

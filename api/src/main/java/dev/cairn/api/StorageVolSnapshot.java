@@ -35,6 +35,7 @@ public final class StorageVolSnapshot {
         path();
     }
 
+    /** The snapshot's name, unique in its pool; no request is made. */
     public String getName() {
         return name;
     }

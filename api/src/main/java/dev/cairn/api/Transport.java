@@ -83,7 +83,7 @@ final class Transport {
      * {@code answer}.
      */
     <T> T send(String method, ResourcePath path, Object body, Class<T> answer) {
-        HttpResponse<InputStream> response = exchange(request(method, path, jsonBody(body), body == null ? null : JSON, JSON), method, path);
+        HttpResponse<InputStream> response = exchange(jsonRequest(method, path, body), method, path);
         expect(response, method, path, 200, 201);
         return read(response, answer, method, path);
     }
@@ -93,7 +93,7 @@ final class Transport {
      * needs: 200, 201 or 204, or 202 for a job that is then waited for.
      */
     void call(String method, ResourcePath path, Object body) {
-        HttpResponse<InputStream> response = exchange(request(method, path, jsonBody(body), body == null ? null : JSON, JSON), method, path);
+        HttpResponse<InputStream> response = exchange(jsonRequest(method, path, body), method, path);
         discard(response);
         if (response.statusCode() == 202) {
             awaitJob(response, method, path);
@@ -156,6 +156,11 @@ final class Transport {
         closed = true;
     }
 
+    private HttpRequest.Builder jsonRequest(String method, ResourcePath path, Object body) {
+        return body == null ? request(method, path, BodyPublishers.noBody(), null, JSON)
+                : request(method, path, BodyPublishers.ofByteArray(json.writeValueAsBytes(body)), JSON, JSON);
+    }
+
     private HttpRequest.Builder request(String method, ResourcePath path, BodyPublisher body, String contentType,
                                         String accept) {
         return request(method, URI.create(base + path.toString()), body, contentType, accept);
@@ -209,6 +214,10 @@ final class Transport {
                 case "succeeded":
                     return;
                 case "failed":
+                    if (!state.path("problem").path("code").isString()) {
+                        throw new CairnException(ErrorCode.INTERNAL, "job " + job + " failed without a problem: "
+                                + state);
+                    }
                     throw ServiceProblem.fromProblem(state.path("problem"), 500);
                 case "queued", "running":
                     pause(job);
@@ -227,10 +236,6 @@ final class Transport {
             throw new CairnException(ErrorCode.STORAGE_ERROR, "interrupted while waiting for job " + job,
                     Map.of("service", base.toString()), e);
         }
-    }
-
-    private BodyPublisher jsonBody(Object body) {
-        return body == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(json.writeValueAsBytes(body));
     }
 
     private <T> T read(HttpResponse<InputStream> response, Class<T> answer, String method, Object target) {

@@ -16,7 +16,8 @@ class FlagsTest {
     void snapshotDeleteFlagsBecomeTheServiceQuery() {
         assertThat(StorageVolSnapshot.deletePath(SNAPSHOT, 0)).hasToString("/api/v1/s");
         assertThat(StorageVolSnapshot.deletePath(SNAPSHOT, DELETE_CHILDREN)).hasToString("/api/v1/s?children=delete");
-        assertThat(StorageVolSnapshot.deletePath(SNAPSHOT, DELETE_CHILDREN_ONLY)).hasToString("/api/v1/s?children=only");
+        assertThat(StorageVolSnapshot.deletePath(SNAPSHOT, DELETE_CHILDREN_ONLY))
+                .hasToString("/api/v1/s?children=only");
         assertThat(StorageVolSnapshot.deletePath(SNAPSHOT, DELETE_METADATA_ONLY))
                 .hasToString("/api/v1/s?metadataOnly=true");
         assertThat(StorageVolSnapshot.deletePath(SNAPSHOT, DELETE_CHILDREN | DELETE_METADATA_ONLY))

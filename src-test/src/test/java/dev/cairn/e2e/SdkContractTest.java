@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -118,6 +119,28 @@ class SdkContractTest {
         assertCode("INVALID_ARGUMENT", () -> vm.upload(new ByteArrayInputStream(new byte[10]), 0, 20));
         assertThat(read(vm.download(0, 20))).isEqualTo(new byte[20]);
         vm.delete(0);
+    }
+
+    @Test
+    void manyMebibytesStreamBothWays(@TempDir Path dir) throws Exception {
+        StorageVol vm = chunkPool(dir).storageVolCreate("big", 40 * MIB, "raw");
+        long length = 32L * MIB;
+        vm.upload(new PatternStream(length, 9), 4 * MIB, length);
+        MessageDigest sent = MessageDigest.getInstance("SHA-256");
+        try (InputStream pattern = new PatternStream(length, 9)) {
+            sent.update(pattern.readAllBytes());
+        }
+        MessageDigest received = MessageDigest.getInstance("SHA-256");
+        long count = 0;
+        try (InputStream in = vm.download(4 * MIB, length)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; count += n) {
+                received.update(buffer, 0, n);
+            }
+        }
+        assertThat(count).isEqualTo(length);
+        assertThat(received.digest()).isEqualTo(sent.digest());
+        assertCode("INVALID_ARGUMENT", () -> vm.upload(new PatternStream(length, 1), 16 * MIB, length));
     }
 
     @Test
@@ -335,6 +358,44 @@ class SdkContractTest {
         byte[] data = VolumeApiTest.random(MIB, seed);
         vm.upload(new ByteArrayInputStream(data), MIB, data.length);
         return data;
+    }
+
+    /** {@code length} pseudo-random bytes made as they are read (each from its position), never held whole. */
+    private static final class PatternStream extends InputStream {
+        private final long seed;
+        private final long length;
+        private long position;
+
+        PatternStream(long length, long seed) {
+            this.seed = seed;
+            this.length = length;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int count) {
+            if (position == length) {
+                return -1;
+            }
+            int n = (int) Math.min(count, length - position);
+            for (int i = 0; i < n; i++, position++) {
+                long word = mix(seed * 0x9E3779B97F4A7C15L + (position >>> 3));
+                buffer[offset + i] = (byte) (word >>> ((position & 7) * 8));
+            }
+            return n;
+        }
+
+        /** SplitMix64's finaliser: neighbouring inputs give unrelated outputs. */
+        private static long mix(long z) {
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 31);
+        }
     }
 
     static byte[] read(InputStream in) {
