@@ -1,5 +1,6 @@
 package dev.cairn.api;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,5 +20,15 @@ final class UnrecognizedCodeException extends CairnException {
     @Override
     public String getCode() {
         return code;
+    }
+
+    /** A copy with one more context entry that keeps the code as sent. */
+    @Override
+    public CairnException with(String key, String value) {
+        Map<String, String> more = new LinkedHashMap<>(context());
+        more.put(key, value);
+        UnrecognizedCodeException copy = new UnrecognizedCodeException(errorCode(), code, getMessage(), more);
+        copy.setStackTrace(getStackTrace());
+        return copy;
     }
 }

@@ -29,6 +29,7 @@ class ServiceProblemTest {
         assertThat(e.getCode()).isEqualTo("VOLUME_BUSY");
         assertThat(e.errorCode()).isEqualTo(ErrorCode.OPERATION_INVALID);
         assertThat(e.getMessage()).isEqualTo("d");
+        assertThat(e.with("pool", "p").getCode()).isEqualTo("VOLUME_BUSY");
     }
 
     @Test
