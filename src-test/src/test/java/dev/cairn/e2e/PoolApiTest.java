@@ -82,6 +82,22 @@ class PoolApiTest {
     }
 
     @Test
+    void aPoolWhoseDirectoryVanishedIsListedAsInaccessible(@TempDir Path dir) throws IOException {
+        Path path = dir.resolve("gone");
+        api().contentType(ContentType.JSON).body(Map.of("name", "vanishing", "type", "dir", "path", path.toString()))
+                .post("/api/v1/pools").then().statusCode(201);
+        try (var tree = Files.walk(path)) {
+            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        api().get("/api/v1/pools").then().statusCode(200).body("find { it.name == 'vanishing' }.state",
+                equalTo("inaccessible"));
+        api().get("/api/v1/pools/vanishing").then().statusCode(200).body("state", equalTo("inaccessible"));
+        api().delete("/api/v1/pools/vanishing").then().statusCode(204);
+    }
+
+    @Test
     void badPoolDefinitionsAreRefusedAndChangeNothing(@TempDir Path dir) throws IOException {
         Path aFile = Files.writeString(dir.resolve("a-file"), "x");
         List<Map<String, Object>> bad = List.of(

@@ -31,6 +31,12 @@ class SnapshotTreeTest {
         base = "/api/v1/pools/" + pool + "/volumes/vm";
     }
 
+    /** The shared service outlives the temporary directory, so the pool goes with the test. */
+    @org.junit.jupiter.api.AfterEach
+    void purgePool() {
+        api().queryParam("purge", true).delete("/api/v1/pools/" + pool).then().statusCode(204);
+    }
+
     @Test
     void revertingAndWritingMakesABranchAndEverySnapshotKeepsItsContent() {
         byte[] a = write(1);

@@ -262,9 +262,15 @@ public class PoolService {
     private PoolInfo info(PoolRow row) {
         int count = volumes.countByPoolId(row.id());
         return active.find(row.name()).map(pool -> {
-            PoolUsage usage = pool.usage();
-            return new PoolInfo(row.name(), row.uuid(), row.type(), PoolInfo.RUNNING, row.path(), usage.capacityBytes(),
-                    usage.allocationBytes(), usage.availableBytes(), count);
+            try {
+                PoolUsage usage = pool.usage();
+                return new PoolInfo(row.name(), row.uuid(), row.type(), PoolInfo.RUNNING, row.path(),
+                        usage.capacityBytes(), usage.allocationBytes(), usage.availableBytes(), count);
+            } catch (CairnException storageGone) {
+                // One pool whose storage vanished must not hide the others: it shows as inaccessible.
+                return new PoolInfo(row.name(), row.uuid(), row.type(), PoolInfo.INACCESSIBLE, row.path(), 0, 0, 0,
+                        count);
+            }
         }).orElseGet(() -> new PoolInfo(row.name(), row.uuid(), row.type(),
                 row.autostart() ? PoolInfo.INACCESSIBLE : PoolInfo.INACTIVE, row.path(), 0, 0, 0, count));
     }
