@@ -14,7 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,17 +38,26 @@ class SnapshotModelTest {
     private String current;
     private int created;
 
-    @Test
-    void serviceFollowsTheReferenceModelStepByStep(@TempDir Path dir) {
-        api().contentType(ContentType.JSON).body(Map.of("name", "model", "type", "chunk", "path",
-                dir.resolve("model").toString(), "capacity", 64 << 20, "chunkSize", 4096))
-                .post("/api/v1/pools").then().statusCode(201);
-        api().contentType(ContentType.JSON).body(Map.of("name", "disk", "capacity", CAPACITY))
+    /** A chunk pool (snapshots are store devices) and a dir pool with a qcow2 volume (internal snapshots). */
+    @ParameterizedTest
+    @ValueSource(strings = {"chunk", "qcow2"})
+    void serviceFollowsTheReferenceModelStepByStep(String engine, @TempDir Path dir) throws Exception {
+        Map<String, Object> pool = engine.equals("chunk")
+                ? Map.of("name", "model", "type", "chunk", "path", dir.resolve("model").toString(),
+                        "capacity", 64 << 20, "chunkSize", 4096)
+                : Map.of("name", "model", "type", "dir", "path", dir.resolve("model").toString());
+        api().contentType(ContentType.JSON).body(pool).post("/api/v1/pools").then().statusCode(201);
+        String format = engine.equals("chunk") ? "raw" : "qcow2";
+        api().contentType(ContentType.JSON).body(Map.of("name", "disk", "capacity", CAPACITY, "format", format))
                 .post("/api/v1/pools/model/volumes").then().statusCode(201);
         Random random = new Random(SEED);
         for (int step = 0; step < STEPS; step++) {
             String action = step(random);
-            verify("seed " + SEED + ", step " + step + " (" + action + ")");
+            verify(engine + ", seed " + SEED + ", step " + step + " (" + action + ")");
+        }
+        if (engine.equals("qcow2")) {
+            assertThat(Qcow2VolumeTest.qemuImg("check", dir.resolve("model/disk").toString()))
+                    .contains("No errors were found");
         }
         api().queryParam("snapshots", "delete").delete("/api/v1/pools/model/volumes/disk").then().statusCode(204);
         api().post("/api/v1/pools/model/refresh").then().statusCode(200);
