@@ -63,7 +63,7 @@ class Qcow2VolumeTest {
     }
 
     @Test
-    void imagesQemuImgMadeAreAdoptedAndHostileOnesIgnored(@TempDir Path dir) throws Exception {
+    void imagesQemuImgMadeAreAdoptedAndHostileOrEscapingOnesIgnored(@TempDir Path dir) throws Exception {
         Path poolDir = dir.resolve("adopt");
         api().contentType(ContentType.JSON).body(Map.of("name", "adopting", "type", "dir", "path", poolDir.toString()))
                 .post("/api/v1/pools").then().statusCode(201);
@@ -76,10 +76,21 @@ class Qcow2VolumeTest {
         System.arraycopy(new byte[] {'Q', 'F', 'I', (byte) 0xfb, 0, 0, 0, 3}, 0, hostile, 0, 8);
         Arrays.fill(hostile, 8, 4096, (byte) 0xff);
         Files.write(poolDir.resolve("hostile"), hostile);
+        qemuImg("create", "-q", "-f", "qcow2", "-b", "made-by-qemu", "-F", "qcow2",
+                poolDir.resolve("overlay").toString());
+        qemuImg("create", "-q", "-f", "qcow2", "-b", "/etc/hostname", "-F", "raw",
+                poolDir.resolve("escape").toString(), "1M");
+        Files.createSymbolicLink(poolDir.resolve("linked"), Path.of("/etc/hostname"));
+        qemuImg("create", "-q", "-f", "qcow2", "-b", "linked", "-F", "raw", poolDir.resolve("via-link").toString(),
+                "1M");
 
         api().post("/api/v1/pools/adopting/refresh").then().statusCode(200)
-                .body("adopted", equalTo(List.of("made-by-qemu")))
-                .body("ignored.size()", equalTo(1))
+                .body("adopted", equalTo(List.of("made-by-qemu", "overlay")))
+                .body("ignored", org.hamcrest.Matchers.hasItems(
+                        equalTo("escape: its backing file /etc/hostname lies outside the pool; refused"),
+                        org.hamcrest.Matchers.startsWith("via-link: its backing file "),
+                        org.hamcrest.Matchers.startsWith("hostile: ")))
+                .body("ignored.size()", equalTo(4))
                 .body("adoptedSnapshots", equalTo(List.of("made-by-qemu/made-by-qemu-snap1", "made-by-qemu/golden")));
         api().get("/api/v1/pools/adopting/snapshots/golden").then().statusCode(200)
                 .body("adopted", equalTo(true)).body("parent", nullValue()).body("volume", equalTo("made-by-qemu"));
@@ -96,7 +107,25 @@ class Qcow2VolumeTest {
         assertThat(api().header("Range", "bytes=" + MIB + "-" + (MIB + 65535)).queryParam("snapshot", "golden")
                 .get("/api/v1/pools/adopting/volumes/made-by-qemu/content").asByteArray()).isEqualTo(golden);
         problem(api().delete("/api/v1/pools/adopting/volumes/made-by-qemu"), 409, "HAS_SNAPSHOTS");
+        assertThat(api().header("Range", "bytes=" + MIB + "-" + (MIB + 65535))
+                .get("/api/v1/pools/adopting/volumes/overlay/content").asByteArray()).isEqualTo(head);
+        problem(api().get("/api/v1/pools/adopting/volumes/escape"), 404, "NO_STORAGE_VOL");
         api().queryParam("purge", true).delete("/api/v1/pools/adopting").then().statusCode(204);
+    }
+
+    @Test
+    void aVolumeWithSnapshotsDeletedBehindCairnsBackVanishesOnRefresh(@TempDir Path dir) throws IOException {
+        Path poolDir = dir.resolve("behind");
+        api().contentType(ContentType.JSON).body(Map.of("name", "behind", "type", "dir", "path", poolDir.toString()))
+                .post("/api/v1/pools").then().statusCode(201);
+        api().contentType(ContentType.JSON).body(Map.of("name", "doomed", "capacity", MIB, "format", "qcow2"))
+                .post("/api/v1/pools/behind/volumes").then().statusCode(201);
+        snapshot("/api/v1/pools/behind/volumes/doomed", "d1");
+        snapshot("/api/v1/pools/behind/volumes/doomed", "d2");
+        Files.delete(poolDir.resolve("doomed"));
+        api().post("/api/v1/pools/behind/refresh").then().statusCode(200).body("vanished", equalTo(List.of("doomed")));
+        api().get("/api/v1/pools/behind/snapshots").then().statusCode(200).body("size()", equalTo(0));
+        api().queryParam("purge", true).delete("/api/v1/pools/behind").then().statusCode(204);
     }
 
     private static byte[] write(String base, int seed) {

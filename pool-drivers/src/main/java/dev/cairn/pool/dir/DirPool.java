@@ -204,9 +204,35 @@ final class DirPool implements ActivePool {
     /** Lists a probed file as a volume, or as ignored when its format cannot read it (corrupt, hostile). */
     private void adopt(String name, VolumeFormat format, Path file, List<StoredVolume> volumes, List<String> ignored) {
         try {
+            Optional<String> escape = escapingBackingFile(format, file);
+            if (escape.isPresent()) {
+                ignored.add(name + ": " + escape.get());
+                return;
+            }
             volumes.add(stored(name, format, file));
         } catch (CairnException unreadable) {
             ignored.add(name + ": " + unreadable.getMessage());
+        }
+    }
+
+    /**
+     * Why {@code file}'s backing chain may not be served, if it may not: a backing file that does not resolve
+     * (links followed) inside this pool's directory would let a volume read files the pool does not own.
+     */
+    private Optional<String> escapingBackingFile(VolumeFormat format, Path file) {
+        try {
+            Path pool = definition.path().toRealPath();
+            for (Path backing : format.backingFiles(file)) {
+                if (!Files.exists(backing)) {
+                    return Optional.of("its backing file " + backing + " does not exist");
+                }
+                if (!backing.toRealPath().startsWith(pool)) {
+                    return Optional.of("its backing file " + backing + " lies outside the pool; refused");
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw StorageFailures.translate("check the backing chain of " + file.getFileName(), e);
         }
     }
 

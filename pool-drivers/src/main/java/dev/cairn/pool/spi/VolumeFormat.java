@@ -38,6 +38,15 @@ public interface VolumeFormat {
      */
     void resize(Path file, long capacityBytes);
 
+    /**
+     * The files the volume in {@code file} reads through (a backing chain), resolved as the format resolves
+     * them, nearest first; formats without backing files have none. Reads only what naming the chain needs,
+     * never the backing files' data, so a pool can refuse a chain before anything follows it.
+     */
+    default java.util.List<Path> backingFiles(Path file) {
+        return java.util.List.of();
+    }
+
     /** The internal snapshots the file holds, oldest first; formats without them hold none. */
     default java.util.List<StoredSnapshot> listSnapshots(Path file) {
         return java.util.List.of();

@@ -1,13 +1,21 @@
 package dev.cairn.qcow2.driver;
 
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
 import dev.cairn.pool.spi.BlockDevice;
 import dev.cairn.pool.spi.StoredSnapshot;
 import dev.cairn.pool.spi.VolumeFormat;
 import dev.cairn.qcow2.Qcow2CreateOptions;
 import dev.cairn.qcow2.Qcow2Image;
 import dev.cairn.qcow2.Qcow2Snapshot;
+import dev.cairn.qcow2.format.HeaderCodec;
+import dev.cairn.qcow2.format.Qcow2Header;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,6 +27,8 @@ import java.util.List;
  */
 public final class Qcow2Format implements VolumeFormat {
     private static final byte[] MAGIC = {'Q', 'F', 'I', (byte) 0xfb};
+    /** The largest qcow2 cluster, 2 MiB: the header and the backing file name lie within cluster 0. */
+    private static final int MAX_CLUSTER_BYTES = 2 << 20;
 
     @Override
     public String name() {
@@ -56,6 +66,46 @@ public final class Qcow2Format implements VolumeFormat {
             image.flush();
             return null;
         }, null);
+    }
+
+    /**
+     * Walks the backing chain by headers alone (never opening a backing file's data), resolving each name
+     * as the engine does: absolute as given, relative against the directory of the image naming it.
+     */
+    @Override
+    public List<Path> backingFiles(Path file) {
+        List<Path> chain = new ArrayList<>();
+        Path current = file;
+        try {
+            for (int depth = 0; depth <= Qcow2Image.MAX_CHAIN_DEPTH; depth++) {
+                Qcow2Header header = readHeader(current);
+                if (header.backingFileName().isEmpty()) {
+                    return chain;
+                }
+                Path backing = Path.of(header.backingFileName());
+                Path resolved = (backing.isAbsolute() ? backing
+                        : current.toAbsolutePath().getParent().resolve(backing)).normalize();
+                chain.add(resolved);
+                if (!Files.isRegularFile(resolved) || !probe(firstBytes(resolved, VolumeFormat.PROBE_BYTES))) {
+                    return chain;
+                }
+                current = resolved;
+            }
+        } catch (IOException e) {
+            throw Qcow2Failures.translate("read the backing chain of volume '" + volume(file) + "'", e);
+        }
+        throw new CairnException(ErrorCode.IMAGE_CORRUPT, "the backing chain of volume '" + volume(file)
+                + "' is deeper than " + Qcow2Image.MAX_CHAIN_DEPTH);
+    }
+
+    private static Qcow2Header readHeader(Path file) throws IOException {
+        return HeaderCodec.decode(ByteBuffer.wrap(firstBytes(file, MAX_CLUSTER_BYTES)));
+    }
+
+    private static byte[] firstBytes(Path file, int count) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(count);
+        }
     }
 
     @Override

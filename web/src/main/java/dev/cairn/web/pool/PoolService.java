@@ -206,7 +206,11 @@ public class PoolService {
         List<String> vanished = new ArrayList<>();
         for (VolumeRow volume : known) {
             if (!storedNames.contains(volume.name())) {
-                volumes.delete(volume);
+                transaction.executeWithoutResult(status -> {
+                    volumes.clearCurrentSnapshot(volume.id());
+                    snapshots.forgetAllOfVolume(volume.id());
+                    volumes.deleteById(volume.id());
+                });
                 vanished.add(volume.name());
             }
         }
