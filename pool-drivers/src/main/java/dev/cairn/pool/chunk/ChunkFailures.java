@@ -4,10 +4,28 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.pool.spi.StorageFailures;
 import java.io.IOException;
+import java.util.function.Supplier;
 
 /** Turns chunk store failures into Cairn errors; one arm per reason, so a new reason must be mapped. */
 final class ChunkFailures {
     private ChunkFailures() {
+    }
+
+    /** Runs {@code work} on the store, turning its failures into Cairn errors about {@code what}. */
+    static <T> T call(String what, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (ChunkStoreException e) {
+            throw translate(what, e);
+        }
+    }
+
+    /** {@link #call} for work without a result. */
+    static void run(String what, Runnable work) {
+        call(what, () -> {
+            work.run();
+            return null;
+        });
     }
 
     static CairnException translate(String what, ChunkStoreException failure) {

@@ -22,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * A started chunk pool: its open store and the table naming the store's devices. Volumes hold raw bytes;
@@ -53,7 +52,7 @@ final class ChunkPool implements ActivePool {
 
     @Override
     public PoolUsage usage() {
-        return call("read usage", () -> {
+        return ChunkFailures.call("read usage", () -> {
             try {
                 long fsUsable = Files.getFileStore(definition.path()).getUsableSpace();
                 return new PoolUsage(store.storeCapacityBytes(), store.storeAllocatedBytes(),
@@ -67,14 +66,14 @@ final class ChunkPool implements ActivePool {
     @Override
     public ScanResult scan() {
         // Ids before names, so that a create which names its device while the scan runs is not reported as unnamed.
-        long[] deviceIds = call("scan", store::deviceIds);
+        long[] deviceIds = ChunkFailures.call("scan", store::deviceIds);
         List<StoredVolume> found = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         volumes.entries().forEach((name, id) -> {
             if (name.contains("@")) {
                 return;
             }
-            if (call("scan", () -> store.deviceExists(id))) {
+            if (ChunkFailures.call("scan", () -> store.deviceExists(id))) {
                 found.add(stored(name, id));
             } else {
                 ignored.add(name + ": names device " + id + ", which the chunk store does not hold");
@@ -86,7 +85,7 @@ final class ChunkPool implements ActivePool {
                 ignored.add("device " + id + ": named by no volume or snapshot (left by an interrupted create)");
             }
         }
-        CheckReport check = call("check", store::check);
+        CheckReport check = ChunkFailures.call("check", store::check);
         if (!check.clean()) {
             ignored.add("chunk store check: " + check.corruptions() + " corruption(s), " + check.leaks()
                     + " leak(s): " + String.join("; ", check.problems()));
@@ -103,14 +102,11 @@ final class ChunkPool implements ActivePool {
                     + "' already holds a volume named '" + name + "'", Map.of("pool", definition.name(), "volume", name),
                     null);
         }
-        long id = call("create volume '" + name + "'", () -> store.createDevice(capacityBytes));
+        long id = ChunkFailures.call("create volume '" + name + "'", () -> store.createDevice(capacityBytes));
         try {
             volumes.put(name, id);
         } catch (RuntimeException e) {
-            call("undo volume '" + name + "'", () -> {
-                store.deleteDevice(id);
-                return null;
-            });
+            ChunkFailures.run("undo volume '" + name + "'", () -> store.deleteDevice(id));
             throw e;
         }
         return stored(name, id);
@@ -129,12 +125,9 @@ final class ChunkPool implements ActivePool {
     @Override
     public StoredVolume resize(VolumeRef volume, long capacityBytes, boolean allowShrink) {
         long id = deviceOf(volume);
-        long current = call("resize", () -> store.deviceCapacityBytes(id));
+        long current = ChunkFailures.call("resize", () -> store.deviceCapacityBytes(id));
         PoolDirectories.checkShrink(definition, volume.name(), current, capacityBytes, allowShrink);
-        call("resize volume '" + volume.name() + "'", () -> {
-            store.resize(id, capacityBytes);
-            return null;
-        });
+        ChunkFailures.run("resize volume '" + volume.name() + "'", () -> store.resize(id, capacityBytes));
         return stored(volume.name(), id);
     }
 
@@ -142,10 +135,7 @@ final class ChunkPool implements ActivePool {
     public void deleteVolume(VolumeRef volume) {
         volumes.find(volume.name()).ifPresent(id -> {
             volumes.remove(volume.name());
-            call("delete volume '" + volume.name() + "'", () -> {
-                store.deleteDevice(id);
-                return null;
-            });
+            ChunkFailures.run("delete volume '" + volume.name() + "'", () -> store.deleteDevice(id));
         });
     }
 
@@ -183,15 +173,7 @@ final class ChunkPool implements ActivePool {
     }
 
     private StoredVolume stored(String name, long id) {
-        return call("describe volume '" + name + "'", () -> new StoredVolume(name, VolumeFormats.RAW,
+        return ChunkFailures.call("describe volume '" + name + "'", () -> new StoredVolume(name, VolumeFormats.RAW,
                 definition.path() + "#device-" + id, store.deviceCapacityBytes(id), store.deviceAllocatedBytes(id)));
-    }
-
-    private <T> T call(String what, Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (ChunkStoreException e) {
-            throw ChunkFailures.translate(what, e);
-        }
     }
 }

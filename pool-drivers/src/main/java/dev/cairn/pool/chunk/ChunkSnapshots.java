@@ -6,7 +6,6 @@ import dev.cairn.pool.spi.BlockDevice;
 import dev.cairn.pool.spi.SnapshotEngine;
 import dev.cairn.pool.spi.VolumeRef;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
  * Snapshots in a chunk pool: each is a device of the store sharing the volume's tree, so taking one costs
@@ -33,7 +32,7 @@ final class ChunkSnapshots implements SnapshotEngine {
     @Override
     public String createSnapshot(VolumeRef volume, String snapshotName) {
         long origin = deviceOf(volume);
-        long id = call("snapshot volume '" + volume.name() + "'", () -> store.snapshotDevice(origin));
+        long id = ChunkFailures.call("snapshot volume '" + volume.name() + "'", () -> store.snapshotDevice(origin));
         // The device exists (committed) before its name: a crash in between leaves an unnamed device.
         names.put(key(volume.name(), snapshotName), id);
         return Long.toString(id);
@@ -43,10 +42,7 @@ final class ChunkSnapshots implements SnapshotEngine {
     public void revert(VolumeRef volume, String snapshotRef) {
         long target = deviceOf(volume);
         long snapshot = snapshotDevice(volume, snapshotRef);
-        call("revert volume '" + volume.name() + "'", () -> {
-            store.revert(target, snapshot);
-            return 0;
-        });
+        ChunkFailures.run("revert volume '" + volume.name() + "'", () -> store.revert(target, snapshot));
     }
 
     @Override
@@ -54,11 +50,8 @@ final class ChunkSnapshots implements SnapshotEngine {
         long id = Long.parseLong(snapshotRef);
         names.entries().entrySet().stream().filter(e -> e.getValue() == id && e.getKey().contains("@"))
                 .map(Map.Entry::getKey).findFirst().ifPresent(names::remove);
-        if (call("check snapshot", () -> store.deviceExists(id) ? 1 : 0) == 1) {
-            call("delete a snapshot of volume '" + volume.name() + "'", () -> {
-                store.deleteDevice(id);
-                return 0;
-            });
+        if (ChunkFailures.call("check snapshot", () -> store.deviceExists(id))) {
+            ChunkFailures.run("delete a snapshot of volume '" + volume.name() + "'", () -> store.deleteDevice(id));
         }
     }
 
@@ -73,18 +66,10 @@ final class ChunkSnapshots implements SnapshotEngine {
 
     private long snapshotDevice(VolumeRef volume, String snapshotRef) {
         long id = Long.parseLong(snapshotRef);
-        if (call("check snapshot", () -> store.deviceExists(id) ? 1 : 0) == 0) {
+        if (!ChunkFailures.call("check snapshot", () -> store.deviceExists(id))) {
             throw new CairnException(ErrorCode.NO_SNAPSHOT, "the chunk store no longer holds this snapshot of volume '"
                     + volume.name() + "'", Map.of("pool", poolName, "volume", volume.name()), null);
         }
         return id;
-    }
-
-    private long call(String what, LongSupplier work) {
-        try {
-            return work.getAsLong();
-        } catch (ChunkStoreException e) {
-            throw ChunkFailures.translate(what, e);
-        }
     }
 }

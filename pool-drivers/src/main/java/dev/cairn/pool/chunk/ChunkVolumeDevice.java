@@ -1,10 +1,9 @@
 package dev.cairn.pool.chunk;
 
-import dev.cairn.pool.spi.BlockDevice;
-import java.nio.ByteBuffer;
+import dev.cairn.pool.spi.ArrayBackedDevice;
 
 /** A volume of a chunk pool: one device of the shared store. Flushing commits the store. */
-final class ChunkVolumeDevice implements BlockDevice {
+final class ChunkVolumeDevice extends ArrayBackedDevice {
     private final ChunkStore store;
     private final long deviceId;
     private final String name;
@@ -16,7 +15,7 @@ final class ChunkVolumeDevice implements BlockDevice {
         this.deviceId = deviceId;
         this.name = name;
         this.writable = writable;
-        this.capacityBytes = call("open", () -> store.deviceCapacityBytes(deviceId));
+        this.capacityBytes = ChunkFailures.call("open volume '" + name + "'", () -> store.deviceCapacityBytes(deviceId));
     }
 
     @Override
@@ -25,58 +24,25 @@ final class ChunkVolumeDevice implements BlockDevice {
     }
 
     @Override
-    public void read(long offset, ByteBuffer dst) {
-        BlockDevice.checkRange(offset, dst.remaining(), capacityBytes);
-        int length = dst.remaining();
-        if (dst.hasArray()) {
-            run("read", () -> store.read(deviceId, offset, dst.array(), dst.arrayOffset() + dst.position(), length));
-            dst.position(dst.position() + length);
-        } else {
-            byte[] bytes = new byte[length];
-            run("read", () -> store.read(deviceId, offset, bytes, 0, length));
-            dst.put(bytes);
-        }
+    protected void readBytes(long offset, byte[] bytes, int start, int length) {
+        ChunkFailures.run("read volume '" + name + "'", () -> store.read(deviceId, offset, bytes, start, length));
     }
 
     @Override
-    public void write(long offset, ByteBuffer src) {
+    protected void writeBytes(long offset, byte[] bytes, int start, int length) {
         if (!writable) {
             throw new IllegalStateException("volume '" + name + "' was opened read-only");
         }
-        BlockDevice.checkRange(offset, src.remaining(), capacityBytes);
-        int length = src.remaining();
-        if (src.hasArray()) {
-            run("write", () -> store.write(deviceId, offset, src.array(), src.arrayOffset() + src.position(), length));
-            src.position(src.position() + length);
-        } else {
-            byte[] bytes = new byte[length];
-            src.get(bytes);
-            run("write", () -> store.write(deviceId, offset, bytes, 0, length));
-        }
+        ChunkFailures.run("write volume '" + name + "'", () -> store.write(deviceId, offset, bytes, start, length));
     }
 
     @Override
     public void flush() {
-        run("flush", store::commit);
+        ChunkFailures.run("flush volume '" + name + "'", store::commit);
     }
 
     @Override
     public void close() {
         // The store belongs to the pool, which closes it when stopped.
-    }
-
-    private void run(String what, Runnable work) {
-        call(what, () -> {
-            work.run();
-            return null;
-        });
-    }
-
-    private <T> T call(String what, java.util.function.Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (ChunkStoreException e) {
-            throw ChunkFailures.translate(what + " volume '" + name + "'", e);
-        }
     }
 }

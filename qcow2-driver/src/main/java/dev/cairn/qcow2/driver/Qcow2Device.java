@@ -1,12 +1,11 @@
 package dev.cairn.qcow2.driver;
 
-import dev.cairn.pool.spi.BlockDevice;
+import dev.cairn.pool.spi.ArrayBackedDevice;
 import dev.cairn.qcow2.Qcow2Image;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /** A qcow2 volume's guest bytes through the engine. One caller at a time, as every BlockDevice. */
-final class Qcow2Device implements BlockDevice {
+final class Qcow2Device extends ArrayBackedDevice {
     private final Qcow2Image image;
     private final String name;
 
@@ -21,43 +20,21 @@ final class Qcow2Device implements BlockDevice {
     }
 
     @Override
-    public void read(long offset, ByteBuffer dst) {
-        BlockDevice.checkRange(offset, dst.remaining(), capacityBytes());
-        byte[] bytes = dst.hasArray() ? dst.array() : new byte[dst.remaining()];
-        int start = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
-        int length = dst.remaining();
+    protected void readBytes(long offset, byte[] bytes, int start, int length) {
         try {
             image.read(offset, bytes, start, length);
         } catch (IOException e) {
             throw Qcow2Failures.translate("read volume '" + name + "'", e);
         }
-        if (dst.hasArray()) {
-            dst.position(dst.position() + length);
-        } else {
-            dst.put(bytes);
-        }
     }
 
     @Override
-    public void write(long offset, ByteBuffer src) {
-        BlockDevice.checkRange(offset, src.remaining(), capacityBytes());
-        int length = src.remaining();
-        byte[] bytes;
-        int start;
-        if (src.hasArray()) {
-            bytes = src.array();
-            start = src.arrayOffset() + src.position();
-        } else {
-            bytes = new byte[length];
-            src.duplicate().get(bytes);
-            start = 0;
-        }
+    protected void writeBytes(long offset, byte[] bytes, int start, int length) {
         try {
             image.write(offset, bytes, start, length);
         } catch (IOException e) {
             throw Qcow2Failures.translate("write volume '" + name + "'", e);
         }
-        src.position(src.position() + length);
     }
 
     @Override
@@ -71,10 +48,6 @@ final class Qcow2Device implements BlockDevice {
 
     @Override
     public void close() {
-        try {
-            image.close();
-        } catch (IOException e) {
-            throw Qcow2Failures.translate("close volume '" + name + "'", e);
-        }
+        Qcow2Failures.close(image, name);
     }
 }

@@ -13,6 +13,15 @@ final class Qcow2Failures {
     private Qcow2Failures() {
     }
 
+    /** Closes an image a device held, as a Cairn error if closing fails. */
+    static void close(dev.cairn.qcow2.Qcow2Image image, String volume) {
+        try {
+            image.close();
+        } catch (IOException e) {
+            throw translate("close volume '" + volume + "'", e);
+        }
+    }
+
     static CairnException translate(String what, IOException failure) {
         if (failure instanceof Qcow2CorruptException corrupt) {
             return new CairnException(ErrorCode.IMAGE_CORRUPT, what + ": the qcow2 image is corrupt: "

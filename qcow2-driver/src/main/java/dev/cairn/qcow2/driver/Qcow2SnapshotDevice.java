@@ -1,13 +1,12 @@
 package dev.cairn.qcow2.driver;
 
-import dev.cairn.pool.spi.BlockDevice;
+import dev.cairn.pool.spi.ArrayBackedDevice;
 import dev.cairn.qcow2.Qcow2Image;
 import dev.cairn.qcow2.SnapshotReader;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /** An internal snapshot's content, read-only; holds its image open until closed. */
-final class Qcow2SnapshotDevice implements BlockDevice {
+final class Qcow2SnapshotDevice extends ArrayBackedDevice {
     private final Qcow2Image image;
     private final SnapshotReader reader;
     private final String name;
@@ -24,20 +23,16 @@ final class Qcow2SnapshotDevice implements BlockDevice {
     }
 
     @Override
-    public void read(long offset, ByteBuffer dst) {
-        BlockDevice.checkRange(offset, dst.remaining(), capacityBytes());
-        int length = dst.remaining();
-        byte[] bytes = new byte[length];
+    protected void readBytes(long offset, byte[] bytes, int start, int length) {
         try {
-            reader.read(offset, bytes, 0, length);
+            reader.read(offset, bytes, start, length);
         } catch (IOException e) {
             throw Qcow2Failures.translate("read a snapshot of volume '" + name + "'", e);
         }
-        dst.put(bytes);
     }
 
     @Override
-    public void write(long offset, ByteBuffer src) {
+    protected void writeBytes(long offset, byte[] bytes, int start, int length) {
         throw new IllegalStateException("snapshots are read-only");
     }
 
@@ -48,10 +43,6 @@ final class Qcow2SnapshotDevice implements BlockDevice {
 
     @Override
     public void close() {
-        try {
-            image.close();
-        } catch (IOException e) {
-            throw Qcow2Failures.translate("close volume '" + name + "'", e);
-        }
+        Qcow2Failures.close(image, name);
     }
 }
