@@ -154,7 +154,7 @@ final class ChunkPool implements ActivePool {
 
     @Override
     public SnapshotEngine snapshots(VolumeRef volume) {
-        return new ChunkSnapshots(store, volumes, definition.name());
+        return new ChunkSnapshots(store, volumes, definition.name(), this::stored);
     }
 
     @Override

@@ -3,9 +3,12 @@ package dev.cairn.pool.chunk;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.pool.spi.BlockDevice;
+import dev.cairn.pool.spi.Progress;
 import dev.cairn.pool.spi.SnapshotEngine;
+import dev.cairn.pool.spi.StoredVolume;
 import dev.cairn.pool.spi.VolumeRef;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Snapshots in a chunk pool: each is a device of the store sharing the volume's tree, so taking one costs
@@ -17,11 +20,14 @@ final class ChunkSnapshots implements SnapshotEngine {
     private final ChunkStore store;
     private final ChunkVolumeTable names;
     private final String poolName;
+    private final BiFunction<String, Long, StoredVolume> describe;
 
-    ChunkSnapshots(ChunkStore store, ChunkVolumeTable names, String poolName) {
+    ChunkSnapshots(ChunkStore store, ChunkVolumeTable names, String poolName,
+                   BiFunction<String, Long, StoredVolume> describe) {
         this.store = store;
         this.names = names;
         this.poolName = poolName;
+        this.describe = describe;
     }
 
     /** The table key of a snapshot's device; '@' cannot occur in names, so keys never clash with volumes. */
@@ -53,6 +59,34 @@ final class ChunkSnapshots implements SnapshotEngine {
         if (ChunkFailures.call("check snapshot", () -> store.deviceExists(id))) {
             ChunkFailures.run("delete a snapshot of volume '" + volume.name() + "'", () -> store.deleteDevice(id));
         }
+    }
+
+    /**
+     * A clone is one more device sharing the snapshot's tree, O(1) like a snapshot: the store's reference
+     * counts keep every shared chunk alive for as long as any device maps it, so the clone outlives the
+     * snapshot and its volume, and a write to either side copies only the chunk it touches.
+     */
+    @Override
+    public StoredVolume cloneSnapshot(VolumeRef volume, String snapshotRef, String newVolumeName, Progress progress) {
+        long snapshot = snapshotDevice(volume, snapshotRef);
+        if (names.find(newVolumeName).isPresent()) {
+            throw new CairnException(ErrorCode.NAME_TAKEN, "chunk pool '" + poolName + "' already holds a volume named '"
+                    + newVolumeName + "'", Map.of("pool", poolName, "volume", newVolumeName), null);
+        }
+        long id = ChunkFailures.call("clone a snapshot of volume '" + volume.name() + "'",
+                () -> store.snapshotDevice(snapshot));
+        try {
+            names.put(newVolumeName, id);
+        } catch (RuntimeException e) {
+            ChunkFailures.run("undo clone '" + newVolumeName + "'", () -> store.deleteDevice(id));
+            throw e;
+        }
+        return describe.apply(newVolumeName, id);
+    }
+
+    @Override
+    public boolean clonesInstantly() {
+        return true;
     }
 
     @Override

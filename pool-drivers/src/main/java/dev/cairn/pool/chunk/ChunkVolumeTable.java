@@ -1,6 +1,7 @@
 package dev.cairn.pool.chunk;
 
 import dev.cairn.api.ResourceName;
+import dev.cairn.pool.spi.PoolDirectories;
 import dev.cairn.pool.spi.StorageFailures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -98,9 +99,7 @@ final class ChunkVolumeTable {
                 out.force(true);
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            }
+            PoolDirectories.forceDirectory(file.getParent());
         } catch (IOException e) {
             throw StorageFailures.translate("write the chunk pool's volume table", e);
         }

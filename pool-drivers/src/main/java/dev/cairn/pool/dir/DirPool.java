@@ -8,6 +8,7 @@ import dev.cairn.pool.spi.BlockDevice;
 import dev.cairn.pool.spi.PoolDefinition;
 import dev.cairn.pool.spi.PoolDirectories;
 import dev.cairn.pool.spi.PoolUsage;
+import dev.cairn.pool.spi.Progress;
 import dev.cairn.pool.spi.ScanResult;
 import dev.cairn.pool.spi.SnapshotEngine;
 import dev.cairn.pool.spi.StorageFailures;
@@ -34,9 +35,13 @@ final class DirPool implements ActivePool {
     private final PoolDefinition definition;
     private final VolumeFormats formats;
 
+    /** Clones are written under a hidden name ({@code .NAME.clone-part}) that scans skip, then linked into place. */
+    private static final String CLONE_PART = ".clone-part";
+
     DirPool(PoolDefinition definition, VolumeFormats formats) {
         this.definition = definition;
         this.formats = formats;
+        removeInterruptedClones();
     }
 
     @Override
@@ -85,8 +90,7 @@ final class DirPool implements ActivePool {
         try {
             Files.createFile(file);
         } catch (FileAlreadyExistsException e) {
-            throw new CairnException(ErrorCode.NAME_TAKEN, "pool '" + definition.name() + "' already holds a file named '"
-                    + name + "' (refresh the pool to adopt it)", Map.of("pool", definition.name(), "volume", name), e);
+            throw nameTaken(name, e);
         } catch (IOException e) {
             throw StorageFailures.translate("create volume '" + name + "'", e);
         }
@@ -167,7 +171,59 @@ final class DirPool implements ActivePool {
             public BlockDevice openSnapshot(VolumeRef target, String snapshotRef) {
                 return format.openSnapshot(existingFile(target), snapshotRef);
             }
+
+            @Override
+            public StoredVolume cloneSnapshot(VolumeRef target, String snapshotRef, String newVolumeName,
+                                              Progress progress) {
+                return cloneInto(format, existingFile(target), snapshotRef, newVolumeName, progress);
+            }
         };
+    }
+
+    /**
+     * Copies under a hidden name, then gives the copy its name with a hard link, which fails when the name
+     * is taken: the volume appears whole or not at all, and never replaces another file.
+     */
+    private StoredVolume cloneInto(VolumeFormat format, Path source, String snapshotRef, String newVolumeName,
+                                   Progress progress) {
+        Path file = fileOf(newVolumeName);
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw nameTaken(newVolumeName, null);
+        }
+        Path part = definition.path().resolve("." + newVolumeName + CLONE_PART);
+        try {
+            Files.deleteIfExists(part);
+            format.cloneSnapshot(source, snapshotRef, part, progress);
+            Files.createLink(file, part);
+            Files.delete(part);
+            PoolDirectories.forceDirectory(definition.path());
+        } catch (FileAlreadyExistsException e) {
+            deleteQuietly(part, e);
+            throw nameTaken(newVolumeName, e);
+        } catch (IOException e) {
+            CairnException failure = StorageFailures.translate("clone into volume '" + newVolumeName + "'", e);
+            deleteQuietly(part, failure);
+            throw failure;
+        } catch (RuntimeException e) {
+            deleteQuietly(part, e);
+            throw e;
+        }
+        return stored(newVolumeName, format, file);
+    }
+
+    private void removeInterruptedClones() {
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(definition.path(), ".*" + CLONE_PART)) {
+            for (Path part : parts) {
+                Files.deleteIfExists(part);
+            }
+        } catch (IOException e) {
+            // A pool whose directory cannot be listed reports that on first use; nothing to tidy here.
+        }
+    }
+
+    private CairnException nameTaken(String name, Exception cause) {
+        return new CairnException(ErrorCode.NAME_TAKEN, "pool '" + definition.name() + "' already holds a file named '"
+                + name + "' (refresh the pool to adopt it)", Map.of("pool", definition.name(), "volume", name), cause);
     }
 
     /** The file of volume {@code name}; the name rule keeps it a direct child of the pool directory. */
@@ -253,7 +309,7 @@ final class DirPool implements ActivePool {
         }
     }
 
-    private static void deleteQuietly(Path file, RuntimeException cause) {
+    private static void deleteQuietly(Path file, Exception cause) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {

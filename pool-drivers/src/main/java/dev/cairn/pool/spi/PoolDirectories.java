@@ -104,6 +104,17 @@ public final class PoolDirectories {
         }
     }
 
+    /**
+     * Makes the directory entries of {@code dir} durable (a created, renamed or linked file), so that a
+     * crash after this returns keeps them.
+     */
+    public static void forceDirectory(Path dir) throws IOException {
+        try (java.nio.channels.FileChannel directory = java.nio.channels.FileChannel.open(dir,
+                java.nio.file.StandardOpenOption.READ)) {
+            directory.force(true);
+        }
+    }
+
     private static void createMissing(Path dir, Deque<Path> created) throws IOException {
         Deque<Path> missing = new ArrayDeque<>();
         for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {

@@ -36,4 +36,27 @@ public interface SnapshotEngine {
      * @throws dev.cairn.api.CairnException {@code NO_SNAPSHOT} when the reference names nothing
      */
     BlockDevice openSnapshot(VolumeRef volume, String snapshotRef);
+
+    /**
+     * Makes a new volume {@code newVolumeName} in this pool holding the snapshot's content, independent of
+     * both the snapshot and its volume: deleting either later never changes the clone, nor the clone them.
+     * The new volume has no snapshots. Durable before returning; on failure nothing of it is left.
+     *
+     * @param progress told how many bytes are copied, for engines that copy
+     * @return the new volume as stored
+     * @throws dev.cairn.api.CairnException {@code NAME_TAKEN} when storage already holds that name;
+     *         {@code NO_SNAPSHOT}; {@code INSUFFICIENT_SPACE}; {@code OPERATION_UNSUPPORTED} by default
+     */
+    default StoredVolume cloneSnapshot(VolumeRef volume, String snapshotRef, String newVolumeName, Progress progress) {
+        throw new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.OPERATION_UNSUPPORTED,
+                volume.format() + " volumes of this pool cannot be cloned");
+    }
+
+    /**
+     * Whether {@link #cloneSnapshot} costs the same whatever the volume's size (sharing, not copying), so
+     * the service can answer it within the request instead of as a job.
+     */
+    default boolean clonesInstantly() {
+        return false;
+    }
 }

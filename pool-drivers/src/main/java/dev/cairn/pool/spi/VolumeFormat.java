@@ -79,6 +79,17 @@ public interface VolumeFormat {
         throw noInternalSnapshots();
     }
 
+    /**
+     * Writes to the new file {@code target} a volume holding the content of internal snapshot
+     * {@code snapshotRef} of {@code file}, with no snapshots of its own and sharing nothing with
+     * {@code file} but its backing files, durably. The caller removes {@code target} when this fails.
+     *
+     * @param progress told how many bytes are copied
+     */
+    default void cloneSnapshot(Path file, String snapshotRef, Path target, Progress progress) {
+        throw noInternalSnapshots();
+    }
+
     private dev.cairn.api.CairnException noInternalSnapshots() {
         return new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.OPERATION_UNSUPPORTED,
                 name() + " volumes have no internal snapshots; snapshots of them are not supported yet");

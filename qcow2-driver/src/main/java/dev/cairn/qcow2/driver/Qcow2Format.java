@@ -3,6 +3,7 @@ package dev.cairn.qcow2.driver;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.pool.spi.BlockDevice;
+import dev.cairn.pool.spi.Progress;
 import dev.cairn.pool.spi.StoredSnapshot;
 import dev.cairn.pool.spi.VolumeFormat;
 import dev.cairn.qcow2.Qcow2CreateOptions;
@@ -13,8 +14,10 @@ import dev.cairn.qcow2.format.Qcow2Header;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -143,6 +146,41 @@ public final class Qcow2Format implements VolumeFormat {
         }, null);
     }
 
+    /**
+     * A clone is a copy of the whole file (a kernel-side copy, at the speed of {@code cp}) in which the
+     * snapshot is then applied and every internal snapshot deleted: the copy holds the snapshot's content
+     * and nothing else references it. Clusters only the dropped snapshots used become free inside the
+     * copy, and its later writes reuse them first.
+     */
+    @Override
+    public void cloneSnapshot(Path file, String snapshotRef, Path target, Progress progress) {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long size = in.size();
+            long done = 0;
+            progress.advance(0, size);
+            while (done < size) {
+                long copied = in.transferTo(done, Math.min(COPY_STEP_BYTES, size - done), out);
+                if (copied <= 0) {
+                    throw new IOException("volume file shrank while it was copied");
+                }
+                done += copied;
+                progress.advance(done, size);
+            }
+            out.force(true);
+        } catch (IOException e) {
+            throw Qcow2Failures.translate("clone a snapshot of volume '" + volume(file) + "'", e);
+        }
+        withImage(target, true, "clone a snapshot of", image -> {
+            image.applySnapshot(snapshotRef);
+            for (Qcow2Snapshot snapshot : image.snapshots()) {
+                image.deleteSnapshot(snapshot.id());
+            }
+            image.flush();
+            return null;
+        }, null);
+    }
+
     @Override
     public BlockDevice openSnapshot(Path file, String snapshotRef) {
         Qcow2Image image = null;
@@ -164,6 +202,8 @@ public final class Qcow2Format implements VolumeFormat {
             throw Qcow2Failures.translate(what + " volume '" + volume(file) + "'", e);
         }
     }
+
+    private static final long COPY_STEP_BYTES = 64L << 20;
 
     private static String volume(Path file) {
         return file.getFileName().toString();

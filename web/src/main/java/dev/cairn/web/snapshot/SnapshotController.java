@@ -2,6 +2,7 @@ package dev.cairn.web.snapshot;
 
 import dev.cairn.api.SnapshotCreateRequest;
 import dev.cairn.api.SnapshotInfo;
+import dev.cairn.api.VolumeInfo;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -93,5 +94,14 @@ class SnapshotController {
                 @RequestParam(required = false) String children,
                 @RequestParam(defaultValue = "false") boolean metadataOnly) {
         snapshots.delete(pool, vol, snap, ChildrenMode.parse(children), metadataOnly);
+    }
+
+    @PostMapping("/{snap}/merge")
+    @Operation(operationId = "mergeSnapshot", summary = "Fold the snapshot into the volume",
+            description = "The volume takes the snapshot's content (its unsnapshotted changes are discarded, as "
+                    + "with revert, wherever the snapshot lies in the tree), the snapshot disappears, its children "
+                    + "get its parent, and its parent becomes current. Answers the volume as it then is.")
+    VolumeInfo merge(@PathVariable String pool, @PathVariable String vol, @PathVariable String snap) {
+        return snapshots.merge(pool, vol, snap);
     }
 }

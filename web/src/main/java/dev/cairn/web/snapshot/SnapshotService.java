@@ -4,6 +4,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.SnapshotCreateRequest;
 import dev.cairn.api.SnapshotInfo;
+import dev.cairn.api.VolumeInfo;
 import dev.cairn.pool.spi.SnapshotEngine;
 import dev.cairn.web.StorageLocks;
 import dev.cairn.web.catalog.PoolRow;
@@ -128,6 +129,21 @@ public class SnapshotService {
             volumeRows.save(handle.row().withCurrentSnapshotId(target.id()));
             return get(pool, volume, snapshot);
         });
+    }
+
+    /**
+     * Merges a snapshot into its volume: the volume takes its content, then it is deleted with its children
+     * rebased, so its parent becomes current. Both engines make this a metadata change (a qcow2 snapshot's
+     * tables applied, a chunk device shared), never a copy. A crash between the two steps leaves the volume
+     * reverted to the snapshot, which is still there and current: a state the user can merge again.
+     */
+    public VolumeInfo merge(String pool, String volume, String snapshot) {
+        locks.changing(pool, volume, () -> {
+            revert(pool, volume, snapshot);
+            delete(pool, volume, snapshot, ChildrenMode.REBASE, false);
+            return null;
+        });
+        return volumes.get(pool, volume);
     }
 
     /**

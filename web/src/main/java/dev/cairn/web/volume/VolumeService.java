@@ -41,6 +41,8 @@ public class VolumeService {
     private final SnapshotRepository snapshots;
     private final StorageLocks locks;
     private final TransactionTemplate transaction;
+    /** Names held for volumes being made outside the namespace lock (copying clones), as "poolId/name". */
+    private final java.util.Set<String> reserved = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     VolumeService(PoolService pools, ActivePools active, VolumeRepository volumes, SnapshotRepository snapshots,
                   StorageLocks locks, TransactionTemplate transaction) {
@@ -76,10 +78,48 @@ public class VolumeService {
      */
     public void requireFreeName(PoolRow pool, String name) {
         boolean taken = volumes.findByPoolIdAndName(pool.id(), name).isPresent()
-                || snapshots.findByPoolIdAndName(pool.id(), name).isPresent();
+                || snapshots.findByPoolIdAndName(pool.id(), name).isPresent()
+                || reserved.contains(pool.id() + "/" + name);
         if (taken) {
             throw new CairnException(ErrorCode.NAME_TAKEN, "pool '" + pool.name() + "' already has a volume or "
                     + "snapshot named '" + name + "'", Map.of("pool", pool.name(), "name", name), null);
+        }
+    }
+
+    /** A volume name held for work that makes the volume; {@link #release()} gives it back. */
+    public interface Reservation {
+        void release();
+    }
+
+    /**
+     * Holds {@code name} in {@code pool} for a volume that work outside the namespace lock will make: until
+     * released, {@link #requireFreeName} refuses it. Call it holding the pool's namespace lock.
+     *
+     * @throws CairnException {@code NAME_TAKEN}
+     */
+    public Reservation reserveName(PoolRow pool, String name) {
+        requireFreeName(pool, name);
+        String key = pool.id() + "/" + name;
+        reserved.add(key);
+        return () -> reserved.remove(key);
+    }
+
+    /**
+     * Records in the catalog a volume storage has just made, and describes it; when the catalog refuses,
+     * the storage is removed again. A volume a refresh already adopted meanwhile is kept as adopted.
+     */
+    public VolumeInfo register(PoolRow pool, ActivePool storage, StoredVolume stored) {
+        java.util.Optional<VolumeRow> adopted = volumes.findByPoolIdAndName(pool.id(), stored.name());
+        if (adopted.isPresent()) {
+            return info(pool, adopted.get(), stored);
+        }
+        try {
+            VolumeRow row = volumes.save(new VolumeRow(null, pool.id(), stored.name(), UUID.randomUUID(),
+                    stored.format(), Instant.now(), null));
+            return info(pool, row, stored);
+        } catch (RuntimeException e) {
+            storage.deleteVolume(new VolumeRef(stored.name(), stored.format()));
+            throw e;
         }
     }
 
@@ -110,15 +150,7 @@ public class VolumeService {
         String format = request.format() == null ? VolumeFormats.RAW : request.format();
         return locks.inNamespace(poolName, () -> {
             requireFreeName(pool, request.name());
-            StoredVolume stored = storage.createVolume(request.name(), request.capacity(), format);
-            try {
-                VolumeRow row = volumes.save(new VolumeRow(null, pool.id(), request.name(), UUID.randomUUID(),
-                        stored.format(), Instant.now(), null));
-                return info(pool, row, stored);
-            } catch (RuntimeException e) {
-                storage.deleteVolume(new VolumeRef(request.name(), stored.format()));
-                throw e;
-            }
+            return register(pool, storage, storage.createVolume(request.name(), request.capacity(), format));
         });
     }
 
