@@ -98,6 +98,44 @@ class RestartTest {
         }
     }
 
+    @Test
+    void aCopyKilledMidwayIsAFailedJobAfterRestartAndLeavesNoPartialVolume(@TempDir Path dir) throws Exception {
+        CairnProcess service = CairnProcess.start(dir.resolve("data"));
+        try {
+            SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", "fast", "type", "chunk",
+                    "path", dir.resolve("fast").toString())).post("/api/v1/pools").then().statusCode(201);
+            // Dense, so that the copy takes a while: it must still run when the service is killed.
+            create(service, "fast", "big", 1024L * MIB);
+            byte[] block = VolumeApiTest.random(32 * MIB, 11);
+            for (long offset = 0; offset < 1024L * MIB; offset += block.length) {
+                SharedService.api(service).contentType(ContentType.BINARY).queryParam("offset", offset).body(block)
+                        .put("/api/v1/pools/fast/volumes/big/content").then().statusCode(200);
+            }
+            SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", "golden"))
+                    .post("/api/v1/pools/fast/volumes/big/snapshots").then().statusCode(201);
+            String job = SharedService.api(service).contentType(ContentType.JSON)
+                    .body(Map.of("name", "copy", "pool", "default"))
+                    .post("/api/v1/pools/fast/volumes/big/snapshots/golden/clone").then().statusCode(202)
+                    .extract().header("Location");
+            long done = 0;
+            while (done == 0) {
+                io.restassured.path.json.JsonPath state = SharedService.api(service).get(job).jsonPath();
+                assertThat(state.getString("state")).as("the copy must still run when killed").isIn("queued", "running");
+                done = state.getLong("bytesDone");
+            }
+            service.kill();
+            service = service.restart();
+            SharedService.api(service).get(job).then().statusCode(200).body("state", equalTo("failed"))
+                    .body("problem.code", equalTo("OPERATION_INVALID"));
+            SharedService.api(service).get("/api/v1/pools/default/volumes/copy").then().statusCode(404);
+            SharedService.api(service).post("/api/v1/pools/default/refresh").then().statusCode(200)
+                    .body("adopted", equalTo(List.of())).body("vanished", equalTo(List.of()));
+            SharedService.api(service).get("/api/v1/pools/fast/volumes/big/snapshots/golden").then().statusCode(200);
+        } finally {
+            service.close();
+        }
+    }
+
     private static void create(CairnProcess service, String pool, String name, long capacity) {
         SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", name, "capacity", capacity))
                 .post("/api/v1/pools/" + pool + "/volumes").then().statusCode(201);
