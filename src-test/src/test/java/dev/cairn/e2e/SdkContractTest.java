@@ -307,6 +307,39 @@ class SdkContractTest {
     }
 
     @Test
+    void clonesOutliveTheirOriginOnBothEnginesAndIntoAnotherPool(@TempDir Path dir) throws IOException {
+        StoragePool chunk = chunkPool(dir);
+        StoragePool files = made(connect.storagePoolCreate(new PoolCreateRequest("sdkdir" + ++pools, "dir",
+                dir.resolve("sdkdir" + pools).toString(), null, null)));
+        byte[] data = VolumeApiTest.random(MIB, 21);
+        for (StorageVol vm : List.of(chunk.storageVolCreate("vm", 2 * MIB, null),
+                files.storageVolCreate("vm-q", 2 * MIB, "qcow2"))) {
+            vm.upload(new ByteArrayInputStream(data), 0, data.length);
+            StorageVolSnapshot golden = vm.snapshotCreate("golden-" + vm.getName());
+            StorageVol clone = golden.cloneTo("clone-of-" + vm.getName());
+            StorageVol copy = golden.cloneTo("copy-of-" + vm.getName(), vm.getPool().getName().equals(chunk.getName()) ? files : chunk);
+            assertCode("NAME_TAKEN", () -> golden.cloneTo(clone.getName()));
+            vm.delete(StorageVol.DELETE_WITH_SNAPSHOTS);
+            assertThat(read(clone.download(0, MIB))).isEqualTo(data);
+            assertThat(read(copy.download(0, MIB))).isEqualTo(data);
+            assertThat(clone.getInfo().capacity()).isEqualTo(2 * MIB);
+        }
+    }
+
+    @Test
+    void mergeFoldsASnapshotIntoItsVolume(@TempDir Path dir) throws IOException {
+        StorageVol vm = chunkPool(dir).storageVolCreate("vm", 4 * MIB, null);
+        StorageVolSnapshot[] abc = chain(vm);
+        byte[] b = read(abc[1].download(0, 0));
+        abc[1].merge();
+        assertThat(read(vm.download(0, 0))).isEqualTo(b);
+        assertThat(vm.snapshotListNames()).containsExactly(abc[0].getName(), abc[2].getName());
+        assertThat(abc[2].getParent()).isEqualTo(abc[0]);
+        assertThat(vm.snapshotCurrent()).isEqualTo(abc[0]);
+        assertCode("NO_SNAPSHOT", abc[1]::merge);
+    }
+
+    @Test
     void oneConnectServesManyThreads(@TempDir Path dir) throws Exception {
         StoragePool pool = chunkPool(dir);
         Thread[] writers = new Thread[4];
