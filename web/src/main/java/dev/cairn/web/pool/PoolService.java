@@ -152,11 +152,7 @@ public class PoolService {
                     locks.changing(name, volume.name(), () -> {
                         // A volume's snapshots live in its storage (qcow2 file, chunk store): they go with it.
                         pool.deleteVolume(new VolumeRef(volume.name(), volume.format()));
-                        transaction.executeWithoutResult(status -> {
-                            volumes.clearCurrentSnapshot(volume.id());
-                            snapshots.forgetAllOfVolume(volume.id());
-                            volumes.deleteById(volume.id());
-                        });
+                        forget(volume);
                         return null;
                     });
                 }
@@ -206,11 +202,7 @@ public class PoolService {
         List<String> vanished = new ArrayList<>();
         for (VolumeRow volume : known) {
             if (!storedNames.contains(volume.name())) {
-                transaction.executeWithoutResult(status -> {
-                    volumes.clearCurrentSnapshot(volume.id());
-                    snapshots.forgetAllOfVolume(volume.id());
-                    volumes.deleteById(volume.id());
-                });
+                forget(volume);
                 vanished.add(volume.name());
             }
         }
@@ -304,5 +296,14 @@ public class PoolService {
                         + other.name() + "' at " + otherPath, Map.of("pool", name), null);
             }
         }
+    }
+
+    /** Removes a volume and its snapshots from the catalog, in one transaction; storage is not touched. */
+    private void forget(VolumeRow volume) {
+        transaction.executeWithoutResult(status -> {
+            volumes.clearCurrentSnapshot(volume.id());
+            snapshots.forgetAllOfVolume(volume.id());
+            volumes.deleteById(volume.id());
+        });
     }
 }

@@ -210,11 +210,10 @@ public class SnapshotService {
         return new SnapshotTree(snapshots.findByVolumeIdOrderByCreatedAtAscIdAsc(volume.id()));
     }
 
-    private static SnapshotRow require(SnapshotTree tree, VolumeHandle handle, String name) {
-        dev.cairn.api.ResourceName.require("snapshot", name);
-        return tree.find(name).orElseThrow(() -> new CairnException(ErrorCode.NO_SNAPSHOT, "volume '"
-                + handle.row().name() + "' has no snapshot named '" + name + "'",
-                Map.of("pool", handle.pool().name(), "volume", handle.row().name(), "snapshot", name), null));
+    /** The snapshot {@code name} of the volume, as the tree holds it; {@code NO_SNAPSHOT} when it has none. */
+    private SnapshotRow require(SnapshotTree tree, VolumeHandle handle, String name) {
+        long id = volumes.snapshotOf(handle, name).id();
+        return tree.all().stream().filter(row -> row.id() == id).findFirst().orElseThrow();
     }
 
     private String generatedName(PoolRow pool) {
