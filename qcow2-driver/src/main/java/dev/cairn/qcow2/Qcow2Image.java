@@ -414,9 +414,24 @@ public final class Qcow2Image implements BackingLayer {
      *     or the image has 65536 snapshots; nothing is changed then
      */
     public Qcow2Snapshot createSnapshot(String id, String name) throws IOException {
+        Instant now = Instant.now();
+        // qemu-img stores microseconds times 1000 in date_nsec.
+        return createSnapshot(id, name, Instant.ofEpochSecond(now.getEpochSecond(), now.getNano() / 1000 * 1000L));
+    }
+
+    /**
+     * Takes an internal snapshot dated {@code createdAt} (as {@link #createSnapshot(String, String)}), so that
+     * an applied delta can recreate a snapshot with its {@link Qcow2Identity}.
+     *
+     * @throws IllegalArgumentException when the time does not fit the table's unsigned 32-bit seconds
+     */
+    public Qcow2Snapshot createSnapshot(String id, String name, Instant createdAt) throws IOException {
         checkWritable();
+        if (createdAt.getEpochSecond() < 0 || createdAt.getEpochSecond() > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("creation time " + createdAt + " does not fit the snapshot table");
+        }
         SnapshotEntry[] created = new SnapshotEntry[1];
-        underDirtyBit(() -> created[0] = snapshots.create(id, name));
+        underDirtyBit(() -> created[0] = snapshots.create(id, name, createdAt));
         return toSnapshot(created[0]);
     }
 
@@ -468,6 +483,28 @@ public final class Qcow2Image implements BackingLayer {
         SnapshotEntry entry = snapshots.lookup(idOrName);
         long[] l1 = snapshots.readL1(entry);
         return new SnapshotReader(toSnapshot(entry), (offset, buf, off, len) -> io.read(l1, offset, buf, off, len));
+    }
+
+    /**
+     * Reports where one state of this image differs from another by comparing their L1/L2 mappings,
+     * never reading guest data: clusters mapping the same host cluster with the same flags are skipped,
+     * and L2 tables both states share are not even read. Ranges are clipped to the target's virtual size.
+     *
+     * @param fromIdOrName the base snapshot (ID first, then name), or {@code null} for a full image: a
+     *     base that reads as zeroes everywhere
+     * @param toIdOrName the target snapshot, or {@code null} for the active state
+     * @throws Qcow2NotFoundException when a snapshot does not exist
+     */
+    public void changedRanges(String fromIdOrName, String toIdOrName, ChangedRanges out) throws IOException {
+        long[] toL1 = state.l1.clone();
+        long capacity = capacityBytes();
+        if (toIdOrName != null) {
+            SnapshotEntry to = snapshots.lookup(toIdOrName);
+            toL1 = snapshots.readL1(to);
+            capacity = toSnapshot(to).diskSizeBytes();
+        }
+        long[] fromL1 = fromIdOrName == null ? null : snapshots.readL1(snapshots.lookup(fromIdOrName));
+        new SnapshotDiff(state, map).diff(fromL1, toL1, capacity, out);
     }
 
     /** What the active L1 maps at a guest offset (package use: commit, rebase, convert). */

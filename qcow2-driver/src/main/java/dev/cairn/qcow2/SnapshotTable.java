@@ -93,10 +93,10 @@ final class SnapshotTable {
     }
 
     /**
-     * Creates a snapshot of the active state. {@code id} may be empty: the next free numeric ID
-     * is used, as qemu-img does.
+     * Creates a snapshot of the active state, dated {@code createdAt}. {@code id} may be empty: the
+     * next free numeric ID is used, as qemu-img does.
      */
-    SnapshotEntry create(String id, String name) throws IOException {
+    SnapshotEntry create(String id, String name, Instant createdAt) throws IOException {
         if (entries.size() >= HeaderCodec.MAX_SNAPSHOTS) {
             throw new Qcow2UnsupportedException("image already has " + entries.size() + " snapshots");
         }
@@ -116,9 +116,8 @@ final class SnapshotTable {
             state.file.write(l1Copy, ClusterMap.encodeL1(active, active.length));
         }
         walk.fixCopiedFlags();
-        Instant now = Instant.now();
-        SnapshotEntry entry = new SnapshotEntry(l1Copy, active.length, newId, name, now.getEpochSecond(),
-                (now.getNano() / 1000) * 1000L, 0, 0, state.header().sizeBytes(), 0, new byte[0]);
+        SnapshotEntry entry = new SnapshotEntry(l1Copy, active.length, newId, name, createdAt.getEpochSecond(),
+                createdAt.getNano(), 0, 0, state.header().sizeBytes(), 0, new byte[0]);
         List<SnapshotEntry> updated = new ArrayList<>(entries);
         updated.add(entry);
         writeTable(updated);

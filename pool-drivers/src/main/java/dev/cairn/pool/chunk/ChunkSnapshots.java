@@ -3,10 +3,14 @@ package dev.cairn.pool.chunk;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.pool.spi.BlockDevice;
+import dev.cairn.pool.spi.Extent;
+import dev.cairn.pool.spi.ExtentSink;
 import dev.cairn.pool.spi.Progress;
 import dev.cairn.pool.spi.SnapshotEngine;
 import dev.cairn.pool.spi.StoredVolume;
 import dev.cairn.pool.spi.VolumeRef;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -92,6 +96,33 @@ final class ChunkSnapshots implements SnapshotEngine {
     @Override
     public BlockDevice openSnapshot(VolumeRef volume, String snapshotRef) {
         return new ChunkVolumeDevice(store, snapshotDevice(volume, snapshotRef), volume.name(), false);
+    }
+
+    /**
+     * Reports where snapshot {@code toSnapshotRef} differs from snapshot {@code fromSnapshotRef}, walking both
+     * devices' trees and skipping the subtrees they share, so the cost follows what changed: ranges the target
+     * maps differently are {@link Extent.Kind#DATA}, ranges only the base maps are {@link Extent.Kind#ZERO}.
+     * Extents are clipped to the target's capacity.
+     *
+     * @param fromSnapshotRef the base snapshot, or {@code null} for a full image (every range the target maps)
+     * @param toSnapshotRef   the target snapshot, or {@code null} for the volume's current content
+     * @param sink            called after the walk, with no store lock held, so it may read the target
+     * @throws CairnException {@code NO_SNAPSHOT} when a reference names nothing; {@code NO_STORAGE_VOL}
+     */
+    public void changedExtents(VolumeRef volume, String fromSnapshotRef, String toSnapshotRef, ExtentSink sink) {
+        long to = toSnapshotRef == null ? deviceOf(volume) : snapshotDevice(volume, toSnapshotRef);
+        List<Extent> extents = new ArrayList<>();
+        DiffVisitor collect = (offset, length, kind) -> extents.add(new Extent(offset, length,
+                kind == DiffKind.CHANGED ? Extent.Kind.DATA : Extent.Kind.ZERO));
+        String what = "compare snapshots of volume '" + volume.name() + "'";
+        if (fromSnapshotRef == null) {
+            ChunkFailures.call(what, () -> store.diffFromEmpty(to, collect));
+        } else {
+            long from = snapshotDevice(volume, fromSnapshotRef);
+            ChunkFailures.call(what, () -> store.diff(from, to, collect));
+        }
+        // The store calls visitors under its lock; the sink runs after, free to read the target.
+        extents.forEach(sink::accept);
     }
 
     private long deviceOf(VolumeRef volume) {

@@ -258,17 +258,27 @@ public final class ChunkStore implements Closeable {
      * @return the number of tree nodes read, a measure of the cost
      */
     public long diff(long a, long b, DiffVisitor visitor) {
-        return inspect(() -> {
-            Device from = lookupDevice(a);
-            Device to = lookupDevice(b);
-            long chunk = layout.chunkSizeBytes();
-            return TreeDiff.diff(nodes, from.mappingRoot(), to.mappingRoot(), (first, count, kind) -> {
-                long start = first * chunk;
-                long end = Math.min(to.capacityBytes(), (first + count) * chunk);
-                if (start < end) {
-                    visitor.range(start, end - start, kind);
-                }
-            });
+        return inspect(() -> diffRoots(lookupDevice(a).mappingRoot(), lookupDevice(b), visitor));
+    }
+
+    /**
+     * Reports where device {@code b} differs from an empty device: every range it maps, as
+     * {@link DiffKind#CHANGED}, in ascending order. The cost follows what {@code b} maps.
+     *
+     * @return the number of tree nodes read
+     */
+    public long diffFromEmpty(long b, DiffVisitor visitor) {
+        return inspect(() -> diffRoots(NodeStore.NO_NODE, lookupDevice(b), visitor));
+    }
+
+    private long diffRoots(long rootA, Device to, DiffVisitor visitor) throws IOException {
+        long chunk = layout.chunkSizeBytes();
+        return TreeDiff.diff(nodes, rootA, to.mappingRoot(), (first, count, kind) -> {
+            long start = first * chunk;
+            long end = Math.min(to.capacityBytes(), (first + count) * chunk);
+            if (start < end) {
+                visitor.range(start, end - start, kind);
+            }
         });
     }
 

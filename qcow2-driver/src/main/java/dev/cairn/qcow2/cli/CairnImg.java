@@ -19,12 +19,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cairn-img}: a small qemu-img look-alike over the Cairn qcow2 engine (create, info,
- * check, snapshot, convert). Exit codes follow qemu-img: 0 success, 1 failure; check uses
+ * check, snapshot, convert), plus {@code delta export|apply|verify} (docs/delta-format.md). Exit codes follow qemu-img: 0 success, 1 failure; check uses
  * 0 clean, 2 corrupt, 3 leaks only.
  */
 @Command(name = "cairn-img", mixinStandardHelpOptions = true, subcommands = {
     CairnImg.Create.class, CairnImg.Info.class, CairnImg.Check.class, CairnImg.Snapshot.class,
-    CairnImg.Convert.class})
+    CairnImg.Convert.class, DeltaCommand.class})
 public final class CairnImg {
 
     public static void main(String[] args) {

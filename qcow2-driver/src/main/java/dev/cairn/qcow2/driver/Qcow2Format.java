@@ -3,6 +3,8 @@ package dev.cairn.qcow2.driver;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.pool.spi.BlockDevice;
+import dev.cairn.pool.spi.Extent;
+import dev.cairn.pool.spi.ExtentSink;
 import dev.cairn.pool.spi.Progress;
 import dev.cairn.pool.spi.StoredSnapshot;
 import dev.cairn.pool.spi.VolumeFormat;
@@ -191,6 +193,26 @@ public final class Qcow2Format implements VolumeFormat {
             closeQuietly(image);
             throw Qcow2Failures.translate("read a snapshot of volume '" + volume(file) + "'", e);
         }
+    }
+
+    /**
+     * Reports where snapshot {@code toRef} differs from snapshot {@code fromRef} of the image in {@code file},
+     * comparing their L1/L2 mappings without reading guest data (see {@link Qcow2Image#changedRanges}).
+     * Clusters that read as zeroes in the target (zero clusters, or unallocated ones without a backing file)
+     * are {@link Extent.Kind#ZERO}; other differing clusters are {@link Extent.Kind#DATA}.
+     *
+     * @param fromRef the base snapshot's reference (its qcow2 ID), or {@code null} for a full image
+     * @param toRef   the target snapshot's reference, or {@code null} for the volume's current content
+     * @param sink    called while the image is open read-only; it may open the target (for example with
+     *                {@link #openSnapshot}) to read the bytes of data extents
+     * @throws CairnException {@code NO_SNAPSHOT}, {@code IMAGE_CORRUPT}, {@code STORAGE_ERROR}
+     */
+    public void changedExtents(Path file, String fromRef, String toRef, ExtentSink sink) {
+        withImage(file, false, "compare snapshots of", image -> {
+            image.changedRanges(fromRef, toRef, (offset, length, zero) ->
+                    sink.accept(new Extent(offset, length, zero ? Extent.Kind.ZERO : Extent.Kind.DATA)));
+            return null;
+        }, null);
     }
 
     /** Work on the image in {@code file}, opened (or created, with {@code create} options) and closed again. */
