@@ -109,6 +109,7 @@ final class ChunkSnapshots implements SnapshotEngine {
      * @param sink            called after the walk, with no store lock held, so it may read the target
      * @throws CairnException {@code NO_SNAPSHOT} when a reference names nothing; {@code NO_STORAGE_VOL}
      */
+    @Override
     public void changedExtents(VolumeRef volume, String fromSnapshotRef, String toSnapshotRef, ExtentSink sink) {
         long to = toSnapshotRef == null ? deviceOf(volume) : snapshotDevice(volume, toSnapshotRef);
         List<Extent> extents = new ArrayList<>();

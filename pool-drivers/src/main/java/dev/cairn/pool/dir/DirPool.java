@@ -177,6 +177,12 @@ final class DirPool implements ActivePool {
                                               Progress progress) {
                 return cloneInto(format, existingFile(target), snapshotRef, newVolumeName, progress);
             }
+
+            @Override
+            public void changedExtents(VolumeRef target, String fromSnapshotRef, String toSnapshotRef,
+                                       dev.cairn.pool.spi.ExtentSink sink) {
+                format.changedExtents(existingFile(target), fromSnapshotRef, toSnapshotRef, sink);
+            }
         };
     }
 

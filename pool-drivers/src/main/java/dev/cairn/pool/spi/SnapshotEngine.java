@@ -59,4 +59,18 @@ public interface SnapshotEngine {
     default boolean clonesInstantly() {
         return false;
     }
+
+    /**
+     * Reports, in offset order, where {@code toSnapshotRef}'s content differs from {@code fromSnapshotRef}'s,
+     * at a cost that follows what changed (engines compare their mappings, never reading shared data); see
+     * {@link ExtentSink} for the rules. Both are snapshots of {@code volume}.
+     *
+     * @param fromSnapshotRef the base, or {@code null} for a full image (every range the target maps)
+     * @param toSnapshotRef   the target, or {@code null} for the volume's current content
+     * @throws dev.cairn.api.CairnException {@code NO_SNAPSHOT}; {@code OPERATION_UNSUPPORTED} by default
+     */
+    default void changedExtents(VolumeRef volume, String fromSnapshotRef, String toSnapshotRef, ExtentSink sink) {
+        throw new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.OPERATION_UNSUPPORTED,
+                volume.format() + " volumes of this pool cannot report changed extents");
+    }
 }

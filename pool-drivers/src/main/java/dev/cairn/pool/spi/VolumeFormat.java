@@ -90,6 +90,14 @@ public interface VolumeFormat {
         throw noInternalSnapshots();
     }
 
+    /**
+     * Reports where internal snapshot {@code toRef} of {@code file} differs from {@code fromRef}, as
+     * {@link SnapshotEngine#changedExtents} does.
+     */
+    default void changedExtents(Path file, String fromRef, String toRef, ExtentSink sink) {
+        throw noInternalSnapshots();
+    }
+
     private dev.cairn.api.CairnException noInternalSnapshots() {
         return new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.OPERATION_UNSUPPORTED,
                 name() + " volumes have no internal snapshots; snapshots of them are not supported yet");

@@ -207,6 +207,7 @@ public final class Qcow2Format implements VolumeFormat {
      *                {@link #openSnapshot}) to read the bytes of data extents
      * @throws CairnException {@code NO_SNAPSHOT}, {@code IMAGE_CORRUPT}, {@code STORAGE_ERROR}
      */
+    @Override
     public void changedExtents(Path file, String fromRef, String toRef, ExtentSink sink) {
         withImage(file, false, "compare snapshots of", image -> {
             image.changedRanges(fromRef, toRef, (offset, length, zero) ->

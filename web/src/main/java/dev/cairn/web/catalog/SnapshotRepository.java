@@ -14,6 +14,8 @@ public interface SnapshotRepository extends ListCrudRepository<SnapshotRow, Long
 
     Optional<SnapshotRow> findByPoolIdAndName(long poolId, String name);
 
+    Optional<SnapshotRow> findByVolumeIdAndUuid(long volumeId, java.util.UUID uuid);
+
     int countByVolumeId(long volumeId);
 
     List<SnapshotRow> findByParentIdOrderByCreatedAtAscIdAsc(long parentId);

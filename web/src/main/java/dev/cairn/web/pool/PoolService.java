@@ -54,10 +54,13 @@ public class PoolService {
     private final StorageLocks locks;
     private final CairnProperties properties;
     private final TransactionTemplate transaction;
+    private final org.springframework.beans.factory.ObjectProvider<StartedPoolHook> startHooks;
 
     PoolService(PoolRepository pools, VolumeRepository volumes, SnapshotRepository snapshots, ActivePools active,
-                PoolDrivers drivers, StorageLocks locks, CairnProperties properties, TransactionTemplate transaction) {
+                PoolDrivers drivers, StorageLocks locks, CairnProperties properties, TransactionTemplate transaction,
+                org.springframework.beans.factory.ObjectProvider<StartedPoolHook> startHooks) {
         this.transaction = transaction;
+        this.startHooks = startHooks;
         this.pools = pools;
         this.volumes = volumes;
         this.snapshots = snapshots;
@@ -179,6 +182,7 @@ public class PoolService {
             if (row.autostart() && active.find(row.name()).isEmpty()) {
                 ActivePool started = drivers.lookup(row.type()).start(definition(row));
                 active.put(started);
+                startHooks.orderedStream().forEach(hook -> hook.started(row, started));
                 reports.put(row.name(), locks.inNamespace(row.name(), () -> reconcile(row, started)));
             }
         }
