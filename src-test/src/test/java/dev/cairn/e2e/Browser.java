@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -39,7 +40,9 @@ final class Browser implements AutoCloseable {
     private Browser(String baseUri, WebDriver driver) {
         this.baseUri = baseUri;
         this.driver = driver;
+        // The dashboard redraws a page after each answer, so an element found a moment ago may be replaced.
         this.wait = new WebDriverWait(driver, PATIENCE);
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     /** A fresh browser profile (under {@code target/}) pointed at {@code baseUri}. */

@@ -69,6 +69,8 @@ class DashboardTest {
         assertCurrent("C", "A", "B");
         assertThat(browser.visible(By.id("snapshot-panel")).getText()).contains("C", "current", "Parent", "A");
         browser.screenshot("dashboard-02-tree-with-branch");
+        assertThat(browser.visible(By.id("download-delta")).getAttribute("href"))
+                .endsWith("/api/v1/pools/default/volumes/dash-vm/snapshots/C/delta?from=A");
 
         browser.click(node("B"));
         deleteSnapshot("rebase");
@@ -106,6 +108,19 @@ class DashboardTest {
         browser.screenshot("dashboard-05-problem-message");
         deleteVolume("dash-twice", false);
         browser.gone(row("dash-twice"));
+    }
+
+    @Test
+    void resizeFromTheRowGrowsTheVolume() {
+        createVolume("default", "dash-grow", 16);
+        browser.visible(row("dash-grow")).findElement(By.xpath(".//button[text()='Resize']")).click();
+        WebElement dialog = browser.dialog("resize-dialog");
+        browser.size(dialog, "capacity", 1, "GiB");
+        browser.confirm(dialog);
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#volumes tr[data-volume='dash-grow'] td:nth-child(3)"), "1 GiB"));
+        deleteVolume("dash-grow", false);
+        browser.gone(row("dash-grow"));
     }
 
     @Test
