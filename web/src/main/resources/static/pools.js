@@ -1,6 +1,6 @@
 // The pools page: every pool with its type, state and usage; define, start, stop, refresh, undefine.
 import { apiPath, call, get } from './api.js';
-import { ask, confirmAction } from './dialogs.js';
+import { ask } from './dialogs.js';
 import { h, route, usageBar, bytes } from './dom.js';
 import { attempt, notify } from './messages.js';
 

@@ -2,7 +2,7 @@
 import { apiPath, call, get, send } from './api.js';
 import { ask, confirmAction } from './dialogs.js';
 import { downloadLink } from './download.js';
-import { h, route, usageBar, bytes, when } from './dom.js';
+import { h, route, usageBar, when } from './dom.js';
 import { followJob } from './jobs.js';
 import { attempt, notify, showError } from './messages.js';
 import { poolNames } from './pools.js';
