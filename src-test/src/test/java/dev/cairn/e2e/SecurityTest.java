@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The security model: a token closes everything but health; no token, no listening beyond loopback. */
+/**
+ * The security model: a token closes everything but health and the dashboard's own files (which hold no data);
+ * no token, no listening beyond loopback.
+ */
 class SecurityTest {
 
     @Test
@@ -30,6 +33,9 @@ class SecurityTest {
             SharedService.api(service).header("Authorization", "Bearer s3cret-token").get("/api/v1/pools")
                     .then().statusCode(200).body("name", hasItem("default"));
             RestAssured.given().baseUri(service.baseUri()).get("/actuator/health").then().statusCode(200);
+            for (String dashboardFile : new String[] {"/", "/index.html", "/app.js", "/style.css"}) {
+                RestAssured.given().baseUri(service.baseUri()).get(dashboardFile).then().statusCode(200);
+            }
             RestAssured.given().baseUri(service.baseUri()).get("/actuator/env").then().statusCode(401);
         }
     }
