@@ -98,6 +98,9 @@ function drawNode(node, cx, cy, selected, onSelect) {
     },
   },
   s('title', {}, tooltip),
+  // The whole box of the node (dot and labels) takes clicks, not only the painted shapes.
+  s('rect', { class: 'hit', x: -SLOT_WIDTH / 2 + 6, y: -RADIUS - 6, width: SLOT_WIDTH - 12,
+              height: CURRENT_BELOW + RADIUS + 12, fill: 'transparent' }),
   selected ? s('circle', { class: 'ring', r: RADIUS + 5 }) : null,
   s('circle', { class: 'dot', r: RADIUS }),
   s('text', { class: 'name', y: NAME_BELOW, 'text-anchor': 'middle' }, label),

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -154,7 +153,6 @@ class DashboardTest {
     }
 
     @Test
-    @Disabled("enabled once the clone endpoint lands")
     void cloneFromTheTreeFollowsItsJobAndLinksTheNewVolume() {
         createVolume("default", "dash-source", 32);
         browser.click(By.linkText("dash-source"));
