@@ -160,6 +160,14 @@ public final class StorageVol {
     }
 
     /**
+     * Every snapshot of the volume as the service describes it (name, uuid, parent, children, current flag),
+     * oldest first, in one listing rather than a request per snapshot.
+     */
+    public List<SnapshotInfo> listSnapshotInfos() {
+        return listSnapshotInfos(snapshots());
+    }
+
+    /**
      * The volume's snapshot named {@code snapshotName}, after the service confirmed it exists.
      *
      * @throws CairnException {@code NO_SNAPSHOT} when the volume has none of that name

@@ -1,5 +1,7 @@
 package dev.cairn.web.delta;
 
+import dev.cairn.api.JobInfo;
+import dev.cairn.api.ReplicateRequest;
 import dev.cairn.api.SnapshotInfo;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -26,9 +28,24 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "deltas", description = "What changed between snapshots, shipped and applied atomically")
 class DeltaController {
     private final DeltaService deltas;
+    private final ReplicationService replication;
 
-    DeltaController(DeltaService deltas) {
+    DeltaController(DeltaService deltas, ReplicationService replication) {
         this.deltas = deltas;
+        this.replication = replication;
+    }
+
+    @PostMapping(path = "/replicate", consumes = "application/json", produces = "application/json")
+    @Operation(operationId = "replicateVolume", summary = "Send the volume's snapshots to another Cairn service",
+            description = "A job sends the snapshots from the root to the current one that the target volume lacks "
+                    + "(matched by uuid) as deltas: a full image first, then each from the one before. Run again, it "
+                    + "sends only what was added since, or what an interrupted run did not apply.")
+    @ApiResponse(responseCode = "202", description = "the replication job",
+            content = @Content(schema = @Schema(implementation = JobInfo.class)))
+    ResponseEntity<JobInfo> replicate(@PathVariable String pool, @PathVariable String vol,
+                                      @org.springframework.web.bind.annotation.RequestBody ReplicateRequest request) {
+        JobInfo job = replication.replicate(pool, vol, request);
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
     }
 
     @GetMapping(path = "/snapshots/{snap}/delta", produces = DeltaService.MEDIA_TYPE)

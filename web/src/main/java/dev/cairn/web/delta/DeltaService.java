@@ -94,7 +94,25 @@ public class DeltaService implements StartedPoolHook {
      * short, which readers see as a missing end record.
      */
     public void export(String pool, String volume, String to, String from, HttpServletResponse response) {
-        locks.reading(pool, volume, () -> {
+        export(pool, volume, to, from, header -> {
+            response.setContentType(MEDIA_TYPE);
+            response.setHeader("Content-Disposition", "attachment; filename=\"" + volume + "-"
+                    + header.base().map(base -> base.name() + "-").orElse("") + to + ".delta\"");
+            try {
+                return response.getOutputStream();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * Writes the delta from {@code from} (null: a full image) to {@code to} into the stream {@code open} gives
+     * once the header is known and every check passed; returns the header.
+     */
+    public DeltaHeader export(String pool, String volume, String to, String from,
+                              java.util.function.Function<DeltaHeader, OutputStream> open) {
+        return locks.reading(pool, volume, () -> {
             VolumeHandle handle = volumes.resolve(pool, volume);
             SnapshotRow target = volumes.snapshotOf(handle, to);
             SnapshotRow base = from == null ? null : volumes.snapshotOf(handle, from);
@@ -108,19 +126,16 @@ public class DeltaService implements StartedPoolHook {
                         ? DeltaHeader.full(content.capacityBytes(), GRANULARITY_BYTES, identity(target))
                         : DeltaHeader.incremental(content.capacityBytes(), capacity(engine, handle, base),
                                 GRANULARITY_BYTES, identity(base), identity(target));
-                response.setContentType(MEDIA_TYPE);
-                response.setHeader("Content-Disposition", "attachment; filename=\"" + volume + "-"
-                        + (base == null ? "" : base.name() + "-") + target.name() + ".delta\"");
-                OutputStream out = new BufferedOutputStream(response.getOutputStream(), 1 << 16);
+                OutputStream out = new BufferedOutputStream(open.apply(header), 1 << 16);
                 DeltaExport export = DeltaExport.start(out, header, content);
                 engine.changedExtents(handle.ref(), base == null ? null : base.engineRef(), target.engineRef(),
                         export);
                 export.finish();
                 out.flush();
+                return header;
             } catch (IOException e) {
                 throw new UncheckedIOException("delta export of " + pool + "/" + volume + "@" + to + " interrupted", e);
             }
-            return null;
         });
     }
 
@@ -339,7 +354,7 @@ public class DeltaService implements StartedPoolHook {
         if (!Files.isDirectory(staging)) {
             return;
         }
-        try (DirectoryStream<Path> staged = Files.newDirectoryStream(staging, "apply-*.delta")) {
+        try (DirectoryStream<Path> staged = Files.newDirectoryStream(staging, "{apply,replicate}-*.delta")) {
             for (Path file : staged) {
                 Files.deleteIfExists(file);
             }
