@@ -18,6 +18,7 @@ import dev.cairn.api.VolumeInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The SDK against the real service: pool, volume and content lifecycles on dir and chunk pools, and the
@@ -173,9 +176,10 @@ class SdkContractTest {
         assertThat(dir.resolve(pool.getName())).doesNotExist();
     }
 
-    @Test
-    void revertingAndWritingMakesABranchedTree(@TempDir Path dir) throws IOException {
-        StorageVol vm = chunkPool(dir).storageVolCreate("vm", 4 * MIB, "raw");
+    @ParameterizedTest
+    @ValueSource(strings = {"chunk", "qcow2"})
+    void revertingAndWritingMakesABranchedTree(String engine, @TempDir Path dir) throws IOException {
+        StorageVol vm = snapshotVolume(engine, dir);
         byte[] a = write(vm, 1);
         StorageVolSnapshot snapA = vm.snapshotCreate("A", "first");
         byte[] b = write(vm, 2);
@@ -219,9 +223,10 @@ class SdkContractTest {
         assertCode("NO_SNAPSHOT", () -> vm.snapshotLookupByName("never"));
     }
 
-    @Test
-    void deleteRebasesChildrenByDefaultAndTheirContentStays(@TempDir Path dir) throws IOException {
-        StorageVol vm = chunkPool(dir).storageVolCreate("vm", 4 * MIB, "raw");
+    @ParameterizedTest
+    @ValueSource(strings = {"chunk", "qcow2"})
+    void deleteRebasesChildrenByDefaultAndTheirContentStays(String engine, @TempDir Path dir) throws IOException {
+        StorageVol vm = snapshotVolume(engine, dir);
         StorageVolSnapshot[] chain = chain(vm);
         byte[] c = read(chain[2].download(MIB, MIB));
         chain[1].delete(0);
@@ -234,9 +239,10 @@ class SdkContractTest {
         assertCode("NO_SNAPSHOT", () -> chain[1].download(0, 1));
     }
 
-    @Test
-    void deleteWithChildrenRemovesTheSubtreeAndTheParentBecomesCurrent(@TempDir Path dir) {
-        StorageVol vm = chunkPool(dir).storageVolCreate("vm", 4 * MIB, "raw");
+    @ParameterizedTest
+    @ValueSource(strings = {"chunk", "qcow2"})
+    void deleteWithChildrenRemovesTheSubtreeAndTheParentBecomesCurrent(String engine, @TempDir Path dir) {
+        StorageVol vm = snapshotVolume(engine, dir);
         StorageVolSnapshot[] chain = chain(vm);
         chain[1].delete(DELETE_CHILDREN);
         assertThat(vm.snapshotListNames()).containsExactly("A");
@@ -245,9 +251,10 @@ class SdkContractTest {
         assertCode("NO_SNAPSHOT", () -> vm.snapshotLookupByName("C"));
     }
 
-    @Test
-    void deleteChildrenOnlyKeepsTheSnapshotAndMakesItCurrent(@TempDir Path dir) {
-        StorageVol vm = chunkPool(dir).storageVolCreate("vm", 4 * MIB, "raw");
+    @ParameterizedTest
+    @ValueSource(strings = {"chunk", "qcow2"})
+    void deleteChildrenOnlyKeepsTheSnapshotAndMakesItCurrent(String engine, @TempDir Path dir) {
+        StorageVol vm = snapshotVolume(engine, dir);
         StorageVolSnapshot[] chain = chain(vm);
         chain[0].delete(DELETE_CHILDREN_ONLY);
         assertThat(vm.snapshotListNames()).containsExactly("A");
@@ -256,9 +263,10 @@ class SdkContractTest {
         assertCode("NO_SNAPSHOT", chain[2]::isCurrent);
     }
 
-    @Test
-    void deleteMetadataOnlyForgetsAndLeavesNoCurrentSnapshot(@TempDir Path dir) {
-        StorageVol vm = chunkPool(dir).storageVolCreate("vm", 4 * MIB, "raw");
+    @ParameterizedTest
+    @ValueSource(strings = {"chunk", "qcow2"})
+    void deleteMetadataOnlyForgetsAndLeavesNoCurrentSnapshot(String engine, @TempDir Path dir) {
+        StorageVol vm = snapshotVolume(engine, dir);
         StorageVolSnapshot only = vm.snapshotCreate("only-one");
         only.delete(DELETE_METADATA_ONLY);
         assertThat(vm.hasCurrentSnapshot()).isFalse();
@@ -267,9 +275,10 @@ class SdkContractTest {
         assertCode("NO_SNAPSHOT", () -> vm.snapshotLookupByName("only-one"));
     }
 
-    @Test
-    void deleteChildrenTogetherWithChildrenOnlyIsRefusedBeforeAnythingChanges(@TempDir Path dir) {
-        StorageVol vm = chunkPool(dir).storageVolCreate("vm", 4 * MIB, "raw");
+    @ParameterizedTest
+    @ValueSource(strings = {"chunk", "qcow2"})
+    void deleteChildrenTogetherWithChildrenOnlyIsRefusedBeforeAnythingChanges(String engine, @TempDir Path dir) {
+        StorageVol vm = snapshotVolume(engine, dir);
         StorageVolSnapshot[] chain = chain(vm);
         assertCode("INVALID_ARGUMENT", () -> chain[0].delete(DELETE_CHILDREN | DELETE_CHILDREN_ONLY));
         assertCode("INVALID_ARGUMENT", () -> chain[0].delete(8));
@@ -309,8 +318,7 @@ class SdkContractTest {
     @Test
     void clonesOutliveTheirOriginOnBothEnginesAndIntoAnotherPool(@TempDir Path dir) throws IOException {
         StoragePool chunk = chunkPool(dir);
-        StoragePool files = made(connect.storagePoolCreate(new PoolCreateRequest("sdkdir" + ++pools, "dir",
-                dir.resolve("sdkdir" + pools).toString(), null, null)));
+        StoragePool files = dirPool(dir);
         byte[] data = VolumeApiTest.random(MIB, 21);
         for (StorageVol vm : List.of(chunk.storageVolCreate("vm", 2 * MIB, null),
                 files.storageVolCreate("vm-q", 2 * MIB, "qcow2"))) {
@@ -326,9 +334,10 @@ class SdkContractTest {
         }
     }
 
-    @Test
-    void mergeFoldsASnapshotIntoItsVolume(@TempDir Path dir) throws IOException {
-        StorageVol vm = chunkPool(dir).storageVolCreate("vm", 4 * MIB, null);
+    @ParameterizedTest
+    @ValueSource(strings = {"chunk", "qcow2"})
+    void mergeFoldsASnapshotIntoItsVolume(String engine, @TempDir Path dir) throws IOException {
+        StorageVol vm = snapshotVolume(engine, dir);
         StorageVolSnapshot[] abc = chain(vm);
         byte[] b = read(abc[1].download(0, 0));
         abc[1].merge();
@@ -337,6 +346,30 @@ class SdkContractTest {
         assertThat(abc[2].getParent()).isEqualTo(abc[0]);
         assertThat(vm.snapshotCurrent()).isEqualTo(abc[0]);
         assertCode("NO_SNAPSHOT", abc[1]::merge);
+    }
+
+    @Test
+    void deltasRoundTripBetweenEnginesThroughTheSdk(@TempDir Path dir) throws IOException {
+        StorageVol source = chunkPool(dir).storageVolCreate("vm", 4 * MIB, null);
+        StorageVolSnapshot[] abc = chain(source);
+        StorageVol copy = dirPool(dir).storageVolCreate("vm-copy", 4 * MIB, "qcow2");
+        StorageVolSnapshot previous = null;
+        for (StorageVolSnapshot snapshot : abc) {
+            java.io.ByteArrayOutputStream delta = new java.io.ByteArrayOutputStream();
+            assertThat(snapshot.exportDelta(previous, delta)).isEqualTo(delta.size());
+            copy.applyDelta(new ByteArrayInputStream(delta.toByteArray()));
+            previous = snapshot;
+        }
+        assertThat(copy.snapshotListNames()).containsExactly("A", "B", "C");
+        for (StorageVolSnapshot snapshot : abc) {
+            StorageVolSnapshot arrived = copy.snapshotLookupByName(snapshot.getName());
+            assertThat(arrived.getInfo().uuid()).isEqualTo(snapshot.getInfo().uuid());
+            assertThat(read(arrived.download(0, 0))).isEqualTo(read(snapshot.download(0, 0)));
+        }
+        assertThat(copy.snapshotCurrent().getName()).isEqualTo("C");
+        byte[] broken = new byte[] {1, 2, 3};
+        assertCode("INVALID_DELTA", () -> copy.applyDelta(new ByteArrayInputStream(broken)));
+        assertCode("INVALID_ARGUMENT", () -> abc[1].exportDelta(copy.snapshotLookupByName("A"), OutputStream.nullOutputStream()));
     }
 
     @Test
@@ -370,6 +403,20 @@ class SdkContractTest {
         String name = "sdkchunk" + ++pools;
         return made(connect.storagePoolCreate(new PoolCreateRequest(name, "chunk", dir.resolve(name).toString(),
                 256L * MIB, null)));
+    }
+
+    /** A 4 MiB volume "vm" that takes snapshots: in a chunk pool, or qcow2 in a dir pool. */
+    private StorageVol snapshotVolume(String engine, Path dir) {
+        if (engine.equals("chunk")) {
+            return chunkPool(dir).storageVolCreate("vm", 4 * MIB, "raw");
+        }
+        return dirPool(dir).storageVolCreate("vm", 4 * MIB, "qcow2");
+    }
+
+    private StoragePool dirPool(Path dir) {
+        String name = "sdkdir" + ++pools;
+        return made(connect.storagePoolCreate(new PoolCreateRequest(name, "dir", dir.resolve(name).toString(), null,
+                null)));
     }
 
     private StoragePool made(StoragePool pool) {
