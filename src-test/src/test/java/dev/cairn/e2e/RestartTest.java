@@ -136,6 +136,73 @@ class RestartTest {
         }
     }
 
+    @Test
+    void aDeltaApplyKilledAfterStorageChangedIsUndoneAtTheNextStart(@TempDir Path dir) throws Exception {
+        CairnProcess service = CairnProcess.start(dir.resolve("data"));
+        try {
+            SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", "fast", "type", "chunk",
+                    "path", dir.resolve("fast").toString())).post("/api/v1/pools").then().statusCode(201);
+            create(service, "fast", "source", 256L * MIB);
+            byte[] block = VolumeApiTest.random(32 * MIB, 13);
+            for (long offset = 0; offset < 256L * MIB; offset += block.length) {
+                SharedService.api(service).contentType(ContentType.BINARY).queryParam("offset", offset).body(block)
+                        .put("/api/v1/pools/fast/volumes/source/content").then().statusCode(200);
+            }
+            SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", "shipped"))
+                    .post("/api/v1/pools/fast/volumes/source/snapshots").then().statusCode(201);
+            Path delta = dir.resolve("full.delta");
+            HttpClient client = HttpClient.newHttpClient();
+            client.send(HttpRequest.newBuilder(URI.create(service.baseUri()
+                    + "/api/v1/pools/fast/volumes/source/snapshots/shipped/delta")).build(),
+                    HttpResponse.BodyHandlers.ofFile(delta));
+
+            SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", "target", "capacity",
+                    256L * MIB, "format", "qcow2")).post("/api/v1/pools/default/volumes").then().statusCode(201);
+            byte[] before = VolumeApiTest.random(MIB, 14);
+            SharedService.api(service).contentType(ContentType.BINARY).body(before)
+                    .put("/api/v1/pools/default/volumes/target/content").then().statusCode(200);
+
+            HttpRequest apply = HttpRequest.newBuilder(URI.create(service.baseUri()
+                            + "/api/v1/pools/default/volumes/target/delta"))
+                    .header("Content-Type", "application/vnd.cairn.delta")
+                    .POST(HttpRequest.BodyPublishers.ofFile(delta)).build();
+            CompletableFuture<HttpResponse<String>> pending = client.sendAsync(apply,
+                    HttpResponse.BodyHandlers.ofString());
+            // The journal appears once the stream is verified and storage is about to change: kill then.
+            Path staging = dir.resolve("data/staging");
+            while (!journalIn(staging)) {
+                assertThat(pending).as("the apply must still run when the service is killed").isNotDone();
+                Thread.onSpinWait();
+            }
+            service.kill();
+            assertThat(pending).failsWithin(30, TimeUnit.SECONDS);
+            service = service.restart();
+            assertThat(service.output()).contains("undoing the delta apply on default/target");
+            assertThat(journalIn(staging)).isFalse();
+            SharedService.api(service).get("/api/v1/pools/default/volumes/target").then().statusCode(200)
+                    .body("snapshotCount", equalTo(0));
+            assertThat(SharedService.api(service).header("Range", "bytes=0-" + (MIB - 1))
+                    .get("/api/v1/pools/default/volumes/target/content").asByteArray()).isEqualTo(before);
+            SharedService.api(service).post("/api/v1/pools/default/refresh").then().statusCode(200)
+                    .body("adopted", equalTo(List.of())).body("adoptedSnapshots", equalTo(List.of()));
+            assertThat(Qcow2VolumeTest.qemuImg("snapshot", "-l", dir.resolve("data/pools/default/target").toString()))
+                    .doesNotContain("pre-delta");
+            assertThat(Qcow2VolumeTest.qemuImg("check", dir.resolve("data/pools/default/target").toString()))
+                    .contains("No errors were found");
+        } finally {
+            service.close();
+        }
+    }
+
+    private static boolean journalIn(Path staging) throws IOException {
+        if (!java.nio.file.Files.isDirectory(staging)) {
+            return false;
+        }
+        try (var files = java.nio.file.Files.list(staging)) {
+            return files.anyMatch(file -> file.getFileName().toString().endsWith(".journal"));
+        }
+    }
+
     private static void create(CairnProcess service, String pool, String name, long capacity) {
         SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", name, "capacity", capacity))
                 .post("/api/v1/pools/" + pool + "/volumes").then().statusCode(201);
