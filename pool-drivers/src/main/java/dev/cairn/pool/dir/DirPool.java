@@ -34,6 +34,7 @@ import java.util.Optional;
 final class DirPool implements ActivePool {
     private final PoolDefinition definition;
     private final VolumeFormats formats;
+    private final ExternalSnapshots external;
 
     /** Clones are written under a hidden name ({@code .NAME.clone-part}) that scans skip, then linked into place. */
     private static final String CLONE_PART = ".clone-part";
@@ -41,7 +42,9 @@ final class DirPool implements ActivePool {
     DirPool(PoolDefinition definition, VolumeFormats formats) {
         this.definition = definition;
         this.formats = formats;
+        this.external = new ExternalSnapshots(definition.path(), formats);
         removeInterruptedClones();
+        external.removeInterrupted();
     }
 
     @Override
@@ -105,17 +108,30 @@ final class DirPool implements ActivePool {
 
     @Override
     public StoredVolume describe(VolumeRef volume) {
-        return stored(volume.name(), formats.lookup(volume.format()), existingFile(volume));
+        return stored(volume.name(), formatOf(volume), existingFile(volume));
     }
 
     @Override
     public BlockDevice open(VolumeRef volume, boolean writable) {
-        return formats.lookup(volume.format()).open(existingFile(volume), writable);
+        return formatOf(volume).open(existingFile(volume), writable);
+    }
+
+    /**
+     * The volume's format as stored now. The catalog's format is trusted, never a probe of a raw file's bytes,
+     * with one exception: a raw volume whose file became a qcow2 overlay on one of its own external snapshots
+     * (a snapshot taken, the catalog not told yet). A guest cannot fake that to read anything but its own.
+     */
+    private VolumeFormat formatOf(VolumeRef volume) {
+        VolumeFormat format = formats.lookup(volume.format());
+        if (!format.makesOverlays() && external.hasChain(existingFile(volume), volume.name())) {
+            return external.overlays().orElseThrow();
+        }
+        return format;
     }
 
     @Override
     public StoredVolume resize(VolumeRef volume, long capacityBytes, boolean allowShrink) {
-        VolumeFormat format = formats.lookup(volume.format());
+        VolumeFormat format = formatOf(volume);
         Path file = existingFile(volume);
         long current = format.capacityBytes(file);
         PoolDirectories.checkShrink(definition, volume.name(), current, capacityBytes, allowShrink);
@@ -127,6 +143,7 @@ final class DirPool implements ActivePool {
 
     @Override
     public void deleteVolume(VolumeRef volume) {
+        external.deleteAll(volume.name());
         try {
             Files.deleteIfExists(fileOf(volume.name()));
         } catch (IOException e) {
@@ -144,54 +161,154 @@ final class DirPool implements ActivePool {
 
     @Override
     public List<dev.cairn.pool.spi.StoredSnapshot> storedSnapshots(VolumeRef volume) {
-        return formats.lookup(volume.format()).listSnapshots(existingFile(volume));
+        List<dev.cairn.pool.spi.StoredSnapshot> stored = new ArrayList<>(formatOf(volume).listSnapshots(
+                existingFile(volume)));
+        stored.addAll(external.stored(volume.name()));
+        return stored;
     }
 
-    /** Snapshots of a file volume are its format's internal snapshots (qcow2); other formats refuse. */
+    /**
+     * Snapshots of a file volume: internal ones inside a qcow2 file (the default for qcow2), or external
+     * ones, the file frozen and the volume going on in an overlay (raw volumes always; qcow2 on request).
+     * One volume keeps to one kind, since freezing a file would carry its internal snapshots away.
+     */
     @Override
     public SnapshotEngine snapshots(VolumeRef volume) {
-        VolumeFormat format = formats.lookup(volume.format());
+        VolumeFormat format = formatOf(volume);
         return new SnapshotEngine() {
             @Override
             public String createSnapshot(VolumeRef target, String snapshotName) {
-                return format.createSnapshot(existingFile(target), snapshotName);
+                return createSnapshot(target, snapshotName, null);
+            }
+
+            @Override
+            public String createSnapshot(VolumeRef target, String snapshotName, String kind) {
+                Path file = existingFile(target);
+                boolean chain = external.hasChain(file, target.name());
+                boolean internalOnes = format.makesOverlays() && !format.listSnapshots(file).isEmpty();
+                boolean externalKind = kind == null ? chain || !format.makesOverlays() : kind.equals("external");
+                if (externalKind && internalOnes) {
+                    throw new CairnException(ErrorCode.OPERATION_INVALID, "volume '" + target.name() + "' has internal "
+                            + "snapshots; its snapshots stay internal", Map.of("volume", target.name()), null);
+                }
+                if (!externalKind && chain) {
+                    throw new CairnException(ErrorCode.OPERATION_INVALID, "volume '" + target.name() + "' has external "
+                            + "snapshots; its snapshots stay external", Map.of("volume", target.name()), null);
+                }
+                return externalKind ? external.take(file, format, target.name(), snapshotName)
+                        : format.createSnapshot(file, snapshotName);
             }
 
             @Override
             public void revert(VolumeRef target, String snapshotRef) {
-                format.revertSnapshot(existingFile(target), snapshotRef);
+                if (ExternalSnapshots.isExternal(snapshotRef)) {
+                    external.revert(existingFile(target), target.name(), snapshotRef);
+                } else {
+                    format.revertSnapshot(existingFile(target), snapshotRef);
+                }
             }
 
             @Override
             public void deleteSnapshot(VolumeRef target, String snapshotRef) {
-                format.deleteSnapshot(existingFile(target), snapshotRef);
+                if (ExternalSnapshots.isExternal(snapshotRef)) {
+                    external.delete(fileOf(target.name()), target.name(), snapshotRef);
+                } else {
+                    format.deleteSnapshot(existingFile(target), snapshotRef);
+                }
             }
 
             @Override
             public BlockDevice openSnapshot(VolumeRef target, String snapshotRef) {
-                return format.openSnapshot(existingFile(target), snapshotRef);
+                return ExternalSnapshots.isExternal(snapshotRef) ? external.open(target.name(), snapshotRef)
+                        : format.openSnapshot(existingFile(target), snapshotRef);
             }
 
             @Override
             public StoredVolume cloneSnapshot(VolumeRef target, String snapshotRef, String newVolumeName,
                                               Progress progress) {
-                return cloneInto(format, existingFile(target), snapshotRef, newVolumeName, progress);
+                if (ExternalSnapshots.isExternal(snapshotRef)) {
+                    VolumeFormat overlays = external.overlays().orElseThrow();
+                    return cloneInto(overlays, newVolumeName, part -> copyInto(overlays, part,
+                            external.open(target.name(), snapshotRef), progress));
+                }
+                Path source = existingFile(target);
+                return cloneInto(format, newVolumeName,
+                        part -> format.cloneSnapshot(source, snapshotRef, part, progress));
+            }
+
+            /**
+             * Raw volumes and external chains copy the head's bytes (zero blocks skipped) into a new file, raw
+             * or qcow2: a transient external snapshot would turn a raw volume into an overlay. qcow2 volumes
+             * with internal snapshots clone through a transient internal one (a file copy).
+             */
+            @Override
+            public StoredVolume cloneHead(VolumeRef target, String newVolumeName, Progress progress) {
+                Path file = existingFile(target);
+                if (format.makesOverlays() && !external.hasChain(file, target.name())) {
+                    return SnapshotEngine.super.cloneHead(target, newVolumeName, progress);
+                }
+                VolumeFormat into = format.makesOverlays() ? format : formats.lookup(VolumeFormats.RAW);
+                return cloneInto(into, newVolumeName, part -> copyInto(into, part, format.open(file, false), progress));
             }
 
             @Override
             public void changedExtents(VolumeRef target, String fromSnapshotRef, String toSnapshotRef,
                                        dev.cairn.pool.spi.ExtentSink sink) {
-                format.changedExtents(existingFile(target), fromSnapshotRef, toSnapshotRef, sink);
+                boolean externalRefs = (fromSnapshotRef != null && ExternalSnapshots.isExternal(fromSnapshotRef))
+                        || (toSnapshotRef != null && ExternalSnapshots.isExternal(toSnapshotRef))
+                        || external.hasChain(existingFile(target), target.name()) || !format.makesOverlays();
+                if (!externalRefs) {
+                    format.changedExtents(existingFile(target), fromSnapshotRef, toSnapshotRef, sink);
+                    return;
+                }
+                // External chains: every range may differ (allowed by the sink's contract); the exporter
+                // still sends zero ranges as zero records.
+                long capacity = toSnapshotRef == null ? formatOf(target).capacityBytes(existingFile(target))
+                        : external.capacity(target.name(), toSnapshotRef);
+                if (capacity > 0) {
+                    sink.accept(new dev.cairn.pool.spi.Extent(0, capacity, dev.cairn.pool.spi.Extent.Kind.DATA));
+                }
             }
         };
+    }
+
+    /** Copies a snapshot's bytes, all but zero blocks, into a new file of the overlay format. */
+    private static void copyInto(VolumeFormat format, Path part, BlockDevice from, Progress progress) {
+        try (from) {
+            long total = from.capacityBytes();
+            format.create(part, total);
+            try (BlockDevice to = format.open(part, true)) {
+                java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(1 << 20);
+                progress.advance(0, total);
+                for (long offset = 0; offset < total; offset += block.capacity()) {
+                    block.clear().limit((int) Math.min(block.capacity(), total - offset));
+                    from.read(offset, block);
+                    block.flip();
+                    if (!isZero(block)) {
+                        to.write(offset, block);
+                    }
+                    progress.advance(offset + block.limit(), total);
+                }
+                to.flush();
+            }
+        }
+    }
+
+    private static boolean isZero(java.nio.ByteBuffer block) {
+        for (int i = block.position(); i < block.limit(); i++) {
+            if (block.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
      * Copies under a hidden name, then gives the copy its name with a hard link, which fails when the name
      * is taken: the volume appears whole or not at all, and never replaces another file.
      */
-    private StoredVolume cloneInto(VolumeFormat format, Path source, String snapshotRef, String newVolumeName,
-                                   Progress progress) {
+    private StoredVolume cloneInto(VolumeFormat format, String newVolumeName,
+                                   java.util.function.Consumer<Path> writePart) {
         Path file = fileOf(newVolumeName);
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw nameTaken(newVolumeName, null);
@@ -199,7 +316,7 @@ final class DirPool implements ActivePool {
         Path part = definition.path().resolve("." + newVolumeName + CLONE_PART);
         try {
             Files.deleteIfExists(part);
-            format.cloneSnapshot(source, snapshotRef, part, progress);
+            writePart.accept(part);
             Files.createLink(file, part);
             Files.delete(part);
             PoolDirectories.forceDirectory(definition.path());

@@ -21,6 +21,22 @@ public interface SnapshotEngine {
     String createSnapshot(VolumeRef volume, String snapshotName);
 
     /**
+     * As {@link #createSnapshot(VolumeRef, String)}, of the given kind: {@code internal} (kept inside the
+     * volume's storage), {@code external} (the volume goes on in a new overlay), or {@code null} for the
+     * engine's choice. The default knows only its own choice.
+     *
+     * @throws dev.cairn.api.CairnException {@code OPERATION_UNSUPPORTED} for a kind the engine cannot make;
+     *         {@code OPERATION_INVALID} for a kind the volume's existing snapshots exclude
+     */
+    default String createSnapshot(VolumeRef volume, String snapshotName, String kind) {
+        if (kind != null) {
+            throw new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.OPERATION_UNSUPPORTED,
+                    "this pool does not make " + kind + " snapshots; leave out kind");
+        }
+        return createSnapshot(volume, snapshotName);
+    }
+
+    /**
      * Gives the volume the snapshot's content (the snapshot itself is unchanged), durably.
      *
      * @throws dev.cairn.api.CairnException {@code NO_SNAPSHOT} when the reference names nothing
@@ -50,6 +66,20 @@ public interface SnapshotEngine {
     default StoredVolume cloneSnapshot(VolumeRef volume, String snapshotRef, String newVolumeName, Progress progress) {
         throw new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.OPERATION_UNSUPPORTED,
                 volume.format() + " volumes of this pool cannot be cloned");
+    }
+
+    /**
+     * Makes a new volume holding {@code volume}'s content now, as {@link #cloneSnapshot} does for a snapshot;
+     * the caller keeps the volume still meanwhile. The default takes a snapshot only this clone sees, clones
+     * it and drops it.
+     */
+    default StoredVolume cloneHead(VolumeRef volume, String newVolumeName, Progress progress) {
+        String transientRef = createSnapshot(volume, "clone-" + java.util.UUID.randomUUID());
+        try {
+            return cloneSnapshot(volume, transientRef, newVolumeName, progress);
+        } finally {
+            deleteSnapshot(volume, transientRef);
+        }
     }
 
     /**

@@ -98,6 +98,36 @@ public interface VolumeFormat {
         throw noInternalSnapshots();
     }
 
+    /**
+     * Whether this format can make overlays: new files whose unwritten ranges read from a backing file
+     * ({@link #createOverlay}, {@link #rebase}). Formats that can are the ones external snapshots use.
+     */
+    default boolean makesOverlays() {
+        return false;
+    }
+
+    /**
+     * Creates {@code overlay} (a new file) of {@code capacityBytes} whose unwritten ranges read from
+     * {@code backingName}, a name relative to the overlay's directory, in {@code backingFormat}; durably.
+     */
+    default void createOverlay(Path overlay, String backingName, String backingFormat, long capacityBytes) {
+        throw noInternalSnapshots();
+    }
+
+    /**
+     * Gives the overlay in {@code file} a new backing file ({@code ""}: none) without changing what it reads:
+     * every range whose content would change is first copied into the overlay. Safe to interrupt: the
+     * overlay reads the same at every moment.
+     */
+    default void rebase(Path file, String newBackingName, String newBackingFormat) {
+        throw noInternalSnapshots();
+    }
+
+    /** The backing file's format as {@code file} records it, when it has a backing file. */
+    default java.util.Optional<String> backingFormat(Path file) {
+        return java.util.Optional.empty();
+    }
+
     private dev.cairn.api.CairnException noInternalSnapshots() {
         return new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.OPERATION_UNSUPPORTED,
                 name() + " volumes have no internal snapshots; snapshots of them are not supported yet");

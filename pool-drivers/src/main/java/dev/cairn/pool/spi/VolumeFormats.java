@@ -47,6 +47,11 @@ public final class VolumeFormats {
         return formats.stream().filter(f -> f.probe(header)).findFirst();
     }
 
+    /** Every known format, raw last. */
+    public List<VolumeFormat> all() {
+        return formats;
+    }
+
     /** The known format names. */
     public List<String> names() {
         return formats.stream().map(VolumeFormat::name).toList();

@@ -51,6 +51,39 @@ public final class Qcow2Format implements VolumeFormat {
     }
 
     @Override
+    public boolean makesOverlays() {
+        return true;
+    }
+
+    @Override
+    public void createOverlay(Path overlay, String backingName, String backingFormat, long capacityBytes) {
+        withImage(overlay, true, "create an overlay as", image -> {
+            image.flush();
+            return null;
+        }, Qcow2CreateOptions.ofCapacity(capacityBytes).withBacking(backingName, backingFormat));
+    }
+
+    @Override
+    public void rebase(Path file, String newBackingName, String newBackingFormat) {
+        try {
+            dev.cairn.qcow2.Qcow2Chain.rebase(file, newBackingName, newBackingFormat, false);
+        } catch (IOException e) {
+            throw Qcow2Failures.translate("rebase volume file '" + volume(file) + "'", e);
+        }
+    }
+
+    @Override
+    public java.util.Optional<String> backingFormat(Path file) {
+        try {
+            Qcow2Header header = readHeader(file);
+            return header.backingFileName().isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.of(header.backingFormat());
+        } catch (IOException e) {
+            throw Qcow2Failures.translate("read the header of volume '" + volume(file) + "'", e);
+        }
+    }
+
+    @Override
     public long capacityBytes(Path file) {
         return withImage(file, false, "read the size of", Qcow2Image::capacityBytes, null);
     }

@@ -9,6 +9,10 @@ import org.springframework.data.relational.core.mapping.Table;
 @Table("volume")
 public record VolumeRow(@Id Long id, long poolId, String name, UUID volumeKey, String format, Instant createdAt,
                         Long currentSnapshotId) {
+    public VolumeRow withFormat(String newFormat) {
+        return new VolumeRow(id, poolId, name, volumeKey, newFormat, createdAt, currentSnapshotId);
+    }
+
     public VolumeRow withCurrentSnapshotId(Long snapshotId) {
         return new VolumeRow(id, poolId, name, volumeKey, format, createdAt, snapshotId);
     }

@@ -20,7 +20,6 @@ import dev.cairn.web.pool.PoolService;
 import dev.cairn.web.volume.VolumeService;
 import dev.cairn.web.volume.VolumeService.VolumeHandle;
 import java.nio.ByteBuffer;
-import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,16 +114,14 @@ public class CloneService {
         }
     }
 
+    /** Within the pool the engine clones the head; into another pool the head's bytes are copied (it is held still). */
     private StoredVolume cloneHead(String pool, String volume, boolean samePool, ActivePool target, String name,
                                    Progress progress) {
         VolumeHandle now = volumes.resolve(pool, volume);
-        SnapshotEngine engine = now.storage().snapshots(now.ref());
-        String transientRef = engine.createSnapshot(now.ref(), "clone-" + UUID.randomUUID());
-        try {
-            return cloneContent(now, transientRef, samePool, target, name, progress);
-        } finally {
-            engine.deleteSnapshot(now.ref(), transientRef);
+        if (samePool) {
+            return now.storage().snapshots(now.ref()).cloneHead(now.ref(), name, progress);
         }
+        return copyInto(now.storage().open(now.ref(), false), now.row().format(), target, name, progress);
     }
 
     private StoredVolume cloneContent(VolumeHandle source, String engineRef, boolean samePool, ActivePool target,
@@ -133,8 +130,14 @@ public class CloneService {
         if (samePool) {
             return engine.cloneSnapshot(source.ref(), engineRef, name, progress);
         }
-        try (BlockDevice from = engine.openSnapshot(source.ref(), engineRef)) {
-            StoredVolume made = target.createVolume(name, from.capacityBytes(), source.row().format());
+        return copyInto(engine.openSnapshot(source.ref(), engineRef), source.row().format(), target, name, progress);
+    }
+
+    /** Copies {@code from} (closed after) into a new volume of {@code target}; nothing is left on failure. */
+    private static StoredVolume copyInto(BlockDevice from, String format, ActivePool target, String name,
+                                         Progress progress) {
+        try (from) {
+            StoredVolume made = target.createVolume(name, from.capacityBytes(), format);
             VolumeRef ref = new VolumeRef(made.name(), made.format());
             try (BlockDevice to = target.open(ref, true)) {
                 copy(from, to, progress);

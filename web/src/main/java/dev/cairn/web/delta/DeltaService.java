@@ -206,10 +206,11 @@ public class DeltaService implements StartedPoolHook {
             targetRef = engine.createSnapshot(handle.ref(), name);
             journal = journal.withTarget(targetRef);
             String ref = targetRef;
+            String format = handle.storage().describe(handle.ref()).format();
             transaction.executeWithoutResult(status -> {
                 SnapshotRow row = snapshots.save(new SnapshotRow(null, handle.pool().id(), handle.row().id(), name,
                         header.target().id(), base == null ? null : base.id(), null, ref, Instant.now(), false));
-                volumeRows.save(handle.row().withCurrentSnapshotId(row.id()));
+                volumeRows.save(handle.row().withCurrentSnapshotId(row.id()).withFormat(format));
             });
         } catch (RuntimeException e) {
             undo(handle.storage(), journal, e);

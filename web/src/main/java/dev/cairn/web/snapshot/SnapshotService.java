@@ -100,13 +100,15 @@ public class SnapshotService {
             }
             volumes.requireFreeName(handle.pool(), name);
             SnapshotEngine engine = handle.storage().snapshots(handle.ref());
-            String engineRef = engine.createSnapshot(handle.ref(), name);
+            String engineRef = engine.createSnapshot(handle.ref(), name, request.kind());
+            // A raw volume's first external snapshot leaves it a qcow2 overlay: the catalog follows storage.
+            String format = handle.storage().describe(handle.ref()).format();
             try {
                 transaction.executeWithoutResult(status -> {
                     SnapshotRow row = snapshots.save(new SnapshotRow(null, handle.pool().id(), handle.row().id(), name,
                             UUID.randomUUID(), handle.row().currentSnapshotId(), request.description(), engineRef,
                             Instant.now(), false));
-                    volumeRows.save(handle.row().withCurrentSnapshotId(row.id()));
+                    volumeRows.save(handle.row().withCurrentSnapshotId(row.id()).withFormat(format));
                 });
             } catch (RuntimeException e) {
                 engine.deleteSnapshot(handle.ref(), engineRef);

@@ -179,9 +179,20 @@ public class VolumeService {
                     volumes.clearCurrentSnapshot(row.id());
                     snapshots.forgetAllOfVolume(row.id());
                 });
-                held.forEach(snapshot -> storage.snapshots(ref(row)).deleteSnapshot(ref(row), snapshot.engineRef()));
             }
+            // The volume's storage first: snapshots kept inside it (qcow2 internal, external chain files) go with
+            // it at once, instead of being folded one by one into a volume about to go; separate ones (chunk
+            // devices) are dropped after.
             storage.deleteVolume(ref(row));
+            for (SnapshotRow snapshot : held) {
+                try {
+                    storage.snapshots(ref(row)).deleteSnapshot(ref(row), snapshot.engineRef());
+                } catch (CairnException gone) {
+                    if (gone.errorCode() != ErrorCode.NO_STORAGE_VOL) {
+                        throw gone;
+                    }
+                }
+            }
             volumes.deleteById(row.id());
             return null;
         }));
