@@ -58,6 +58,10 @@ final class ImageCheck {
             if (lengthBytes <= 0) {
                 return;
             }
+            if (hostOffset < 0) {
+                corruption("ERROR: reference to negative host offset 0x" + Long.toHexString(hostOffset));
+                return;
+            }
             long first = hostOffset >> state.clusterBits;
             long last = (hostOffset + lengthBytes - 1) >> state.clusterBits;
             for (long cluster = first; cluster <= last; cluster++) {

@@ -206,8 +206,15 @@ public final class Qcow2Image implements BackingLayer {
         }
     }
 
-    private static Path resolveBacking(Path overlay, String backingName) {
-        Path backing = Path.of(backingName);
+    private static Path resolveBacking(Path overlay, String backingName) throws Qcow2CorruptException {
+        Path backing;
+        try {
+            backing = Path.of(backingName);
+        } catch (java.nio.file.InvalidPathException e) {
+            // The format allows any bytes (a NUL, for one); such a name can name no file here.
+            throw new Qcow2CorruptException("backing file name '" + backingName.replace('\0', '?')
+                    + "' is not a valid path: " + e.getReason());
+        }
         if (backing.isAbsolute()) {
             return backing;
         }

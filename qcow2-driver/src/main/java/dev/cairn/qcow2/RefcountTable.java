@@ -76,7 +76,9 @@ final class RefcountTable {
         long fileSize = file.sizeBytes();
         for (int i = 0; i < entries; i++) {
             long blockOffset = table[i] & ~511L;
-            if (blockOffset != 0 && (blockOffset % (1L << clusterBits) != 0 || blockOffset >= fileSize)) {
+            // A set bit 63 makes the offset negative: as invalid as one past the end of the file.
+            if (blockOffset != 0 && (blockOffset < 0 || blockOffset % (1L << clusterBits) != 0
+                    || blockOffset >= fileSize)) {
                 throw new Qcow2CorruptException("refcount block " + i + " at 0x" + Long.toHexString(blockOffset)
                         + " is misaligned or beyond the end of the file");
             }

@@ -60,7 +60,7 @@ final class SnapshotTable {
 
     private static void validate(ImageState state, SnapshotEntry entry, long fileSize) throws Qcow2CorruptException {
         long offset = entry.l1TableOffset();
-        if (entry.l1Size() < 0 || entry.l1Size() > HeaderCodec.MAX_L1_ENTRIES
+        if (entry.l1Size() < 0 || entry.l1Size() > HeaderCodec.MAX_L1_ENTRIES || offset < 0 || offset >= 1L << 56
                 || (offset & (state.clusterSize - 1)) != 0 || (offset == 0 && entry.l1Size() > 0)
                 || offset + entry.l1Size() * 8L > fileSize) {
             throw new Qcow2CorruptException("snapshot '" + entry.name() + "' (ID " + entry.id()

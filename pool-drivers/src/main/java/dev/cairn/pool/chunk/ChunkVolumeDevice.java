@@ -36,6 +36,22 @@ final class ChunkVolumeDevice extends ArrayBackedDevice {
         ChunkFailures.run("write volume '" + name + "'", () -> store.write(deviceId, offset, bytes, start, length));
     }
 
+    /**
+     * Makes {@code [offset, offset + length)} read as zeroes: whole chunks are unmapped, partial ones zeroed
+     * (how a delta's zero records are applied without writing zero bytes). Durable at the next flush. Meant
+     * to become an override once {@code BlockDevice} declares it.
+     *
+     * @throws IllegalArgumentException when the range leaves the device
+     */
+    @Override
+    public void writeZeroes(long offset, long length) {
+        if (!writable) {
+            throw new IllegalStateException("volume '" + name + "' was opened read-only");
+        }
+        dev.cairn.pool.spi.BlockDevice.checkRange(offset, length, capacityBytes);
+        ChunkFailures.run("zero a range of volume '" + name + "'", () -> store.discard(deviceId, offset, length));
+    }
+
     @Override
     public void flush() {
         ChunkFailures.run("flush volume '" + name + "'", store::commit);

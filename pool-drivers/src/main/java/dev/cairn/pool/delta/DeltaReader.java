@@ -258,9 +258,10 @@ public final class DeltaReader {
         return new byte[0];
     }
 
+    /** Allocates as bytes arrive (readNBytes grows its buffer), so a length a short stream cannot back costs little. */
     private byte[] readExactly(int length, String what) throws IOException {
-        byte[] bytes = new byte[length];
-        if (in.readNBytes(bytes, 0, length) != length) {
+        byte[] bytes = in.readNBytes(length);
+        if (bytes.length != length) {
             throw truncated(what);
         }
         return bytes;

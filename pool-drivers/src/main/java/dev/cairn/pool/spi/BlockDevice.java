@@ -30,6 +30,22 @@ public interface BlockDevice extends Closeable {
      */
     void write(long offset, ByteBuffer src);
 
+    /**
+     * Makes {@code [offset, offset + length)} read as zeroes. The default writes zero buffers; engines that
+     * can unmap or mark ranges zero do so instead, without writing zero bytes.
+     *
+     * @throws IllegalArgumentException when the range leaves the device
+     */
+    default void writeZeroes(long offset, long length) {
+        checkRange(offset, length, capacityBytes());
+        ByteBuffer zeroes = ByteBuffer.allocate((int) Math.min(1 << 20, Math.max(length, 1)));
+        for (long done = 0; done < length; ) {
+            int piece = (int) Math.min(zeroes.capacity(), length - done);
+            write(offset + done, zeroes.clear().limit(piece));
+            done += piece;
+        }
+    }
+
     /** Makes every completed write durable. */
     void flush();
 

@@ -115,6 +115,23 @@ class ChunkSnapshotExtentsTest {
     }
 
     @Test
+    void zeroingARangeUnmapsWholeChunksAndReportsThemAsZero() {
+        writeAt(0, filled(4 * CHUNK, (byte) 4));
+        String a = snapshots.createSnapshot(vol, "a");
+        try (ChunkVolumeDevice device = (ChunkVolumeDevice) pool.open(vol, true)) {
+            device.writeZeroes(CHUNK - 10, 2L * CHUNK + 20);
+            device.flush();
+        }
+        String b = snapshots.createSnapshot(vol, "b");
+        assertThat(extents(a, b)).containsExactly(new Extent(0, CHUNK, Extent.Kind.DATA),
+                new Extent(CHUNK, 2L * CHUNK, Extent.Kind.ZERO), new Extent(3L * CHUNK, CHUNK, Extent.Kind.DATA));
+        byte[] content = content(b);
+        assertThat(content[CHUNK - 11]).isEqualTo((byte) 4);
+        assertThat(Arrays.copyOfRange(content, CHUNK - 10, 3 * CHUNK + 10)).containsOnly(0);
+        assertThat(content[3 * CHUNK + 10]).isEqualTo((byte) 4);
+    }
+
+    @Test
     void unknownSnapshotsAreNoSnapshot() {
         String a = snapshots.createSnapshot(vol, "a");
         assertThatThrownBy(() -> snapshots.changedExtents(vol, "999", a, e -> { }))

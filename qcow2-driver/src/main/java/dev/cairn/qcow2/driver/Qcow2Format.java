@@ -120,7 +120,7 @@ public final class Qcow2Format implements VolumeFormat {
                 if (header.backingFileName().isEmpty()) {
                     return chain;
                 }
-                Path backing = Path.of(header.backingFileName());
+                Path backing = backingPath(file, header.backingFileName());
                 Path resolved = (backing.isAbsolute() ? backing
                         : current.toAbsolutePath().getParent().resolve(backing)).normalize();
                 chain.add(resolved);
@@ -134,6 +134,15 @@ public final class Qcow2Format implements VolumeFormat {
         }
         throw new CairnException(ErrorCode.IMAGE_CORRUPT, "the backing chain of volume '" + volume(file)
                 + "' is deeper than " + Qcow2Image.MAX_CHAIN_DEPTH);
+    }
+
+    private static Path backingPath(Path file, String backingName) {
+        try {
+            return Path.of(backingName);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new CairnException(ErrorCode.IMAGE_CORRUPT, "volume '" + volume(file) + "' names a backing file '"
+                    + backingName.replace('\0', '?') + "' that is not a valid path", e);
+        }
     }
 
     private static Qcow2Header readHeader(Path file) throws IOException {

@@ -206,10 +206,11 @@ public final class HeaderCodec {
      * end marker, then the backing file name.
      *
      * @return the encoded bytes (not padded to a cluster)
-     * @throws IllegalArgumentException when the result does not fit in cluster 0 or the
-     *     backing name is longer than 1023 bytes
+     * @throws Qcow2UnsupportedException when the result does not fit in cluster 0 (an image whose
+     *     extensions and backing name fill cluster 0 can be read but its header cannot be rewritten)
+     * @throws IllegalArgumentException when the backing name is longer than 1023 bytes
      */
-    public static byte[] encode(Qcow2Header header) {
+    public static byte[] encode(Qcow2Header header) throws Qcow2UnsupportedException {
         ByteBuffer out = ByteBuffer.allocate(header.clusterSize());
         out.putInt(MAGIC).putInt(header.version()).putLong(0).putInt(0).putInt(header.clusterBits());
         out.putLong(header.sizeBytes()).putInt(header.cryptMethod()).putInt(header.l1Size());
@@ -246,17 +247,18 @@ public final class HeaderCodec {
         return encoded;
     }
 
-    private static void putExtension(ByteBuffer out, int type, byte[] data) {
+    private static void putExtension(ByteBuffer out, int type, byte[] data) throws Qcow2UnsupportedException {
         if (out.remaining() < 8 + align8(data.length)) {
-            throw new IllegalArgumentException("header extensions do not fit in cluster 0");
+            throw new Qcow2UnsupportedException("the header's extensions do not fit in cluster 0");
         }
         out.putInt(type).putInt(data.length).put(data);
         out.position((int) (out.position() + align8(data.length) - data.length));
     }
 
-    private static void putBytes(ByteBuffer out, byte[] data) {
+    private static void putBytes(ByteBuffer out, byte[] data) throws Qcow2UnsupportedException {
         if (out.remaining() < data.length) {
-            throw new IllegalArgumentException("header does not fit in cluster 0");
+            throw new Qcow2UnsupportedException("the header with its extensions and backing file name does not fit"
+                    + " in cluster 0");
         }
         out.put(data);
     }

@@ -74,7 +74,7 @@ class HeaderCodecTest {
     }
 
     @Test
-    void smallClusterHeadersCarryNoFeatureTableAsQemuDoes() {
+    void smallClusterHeadersCarryNoFeatureTableAsQemuDoes() throws Exception {
         Qcow2Header header = Qcow2Header.fresh(3, 12, 1 << 20, 4).withRefcountTable(4096, 1);
         byte[] encoded = HeaderCodec.encode(header);
         assertThat(encoded).hasSize(112 + 8);
@@ -133,5 +133,19 @@ class HeaderCodecTest {
         assertThatThrownBy(() -> decode(extension)).isInstanceOf(Qcow2CorruptException.class)
                 .hasMessageContaining("header extension");
         assertThatThrownBy(() -> decode(Arrays.copyOf(golden, 50))).isInstanceOf(Qcow2CorruptException.class);
+    }
+
+    @Test
+    void aHeaderThatCannotBeRewrittenInClusterZeroIsUnsupportedNotABug() throws Exception {
+        // Found by Qcow2ParserFuzzTest: 512-byte clusters, extensions and backing name filling cluster 0.
+        byte[] finding;
+        try (java.io.InputStream in = getClass().getResourceAsStream("/dev/cairn/qcow2/Qcow2ParserFuzzTestInputs/"
+                + "headerAndSnapshotEntriesParseOrAreRefused/finding-header-rewrite-overflows-cluster-0")) {
+            finding = in.readAllBytes();
+        }
+        Qcow2Header header = decode(finding);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HeaderCodec.encode(header))
+                .isInstanceOf(dev.cairn.qcow2.Qcow2UnsupportedException.class)
+                .hasMessageContaining("does not fit in cluster 0");
     }
 }

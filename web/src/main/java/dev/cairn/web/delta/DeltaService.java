@@ -64,7 +64,6 @@ public class DeltaService implements StartedPoolHook {
     public static final String MEDIA_TYPE = "application/vnd.cairn.delta";
     /** The unit written in exported headers; informational for appliers (format document). */
     static final int GRANULARITY_BYTES = 64 * 1024;
-    private static final int ZERO_PIECE_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(DeltaService.class);
 
     private final VolumeService volumes;
@@ -284,12 +283,7 @@ public class DeltaService implements StartedPoolHook {
     }
 
     private static void zero(BlockDevice device, long offset, long length) {
-        ByteBuffer zeroes = ByteBuffer.allocate((int) Math.min(ZERO_PIECE_BYTES, length));
-        for (long done = 0; done < length; ) {
-            int piece = (int) Math.min(zeroes.capacity(), length - done);
-            device.write(offset + done, zeroes.clear().limit(piece));
-            done += piece;
-        }
+        device.writeZeroes(offset, length);
     }
 
     /** Puts the head back to the safety snapshot and drops what the apply made. */
