@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.empty;
 
 import dev.cairn.bench.CairnHttp;
+import dev.cairn.bench.VolumeModel;
 import dev.cairn.e2e.OperationClient.Family;
 import dev.cairn.web.testing.CairnProcess;
 import io.restassured.http.ContentType;

@@ -1,6 +1,7 @@
 package dev.cairn.e2e;
 
 import dev.cairn.bench.CairnHttp;
+import dev.cairn.bench.VolumeModel;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.util.ArrayList;

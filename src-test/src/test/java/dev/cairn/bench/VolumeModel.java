@@ -1,4 +1,4 @@
-package dev.cairn.e2e;
+package dev.cairn.bench;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,16 +13,16 @@ import java.util.Objects;
  * What one volume should hold, as the service's acknowledged answers imply: its content, its snapshot
  * tree (parents and the current snapshot), each snapshot's content, and the clones made from it. Only one
  * client changes a volume, so the model is exact; an operation in flight is modelled by copies with it
- * applied ({@link #copy()}). Not thread-safe.
+ * applied ({@link #copy()}). Used by the crash and load tests. Not thread-safe.
  */
-final class VolumeModel {
+public final class VolumeModel {
     private byte[] head;
     private final Map<String, String> parents;
     private final Map<String, byte[]> snapshots;
     private final Map<String, byte[]> clones;
     private String current;
 
-    VolumeModel(int capacity) {
+    public VolumeModel(int capacity) {
         this(new byte[capacity], new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), null);
     }
 
@@ -35,64 +35,64 @@ final class VolumeModel {
         this.current = current;
     }
 
-    VolumeModel copy() {
+    public VolumeModel copy() {
         return new VolumeModel(head.clone(), new LinkedHashMap<>(parents), new LinkedHashMap<>(snapshots),
                 new LinkedHashMap<>(clones), current);
     }
 
-    byte[] head() {
+    public byte[] head() {
         return head;
     }
 
     /** Snapshot names, oldest first. */
-    List<String> snapshotNames() {
+    public List<String> snapshotNames() {
         return new ArrayList<>(parents.keySet());
     }
 
-    Map<String, String> parents() {
+    public Map<String, String> parents() {
         return parents;
     }
 
-    String current() {
+    public String current() {
         return current;
     }
 
-    byte[] snapshot(String name) {
+    public byte[] snapshot(String name) {
         return snapshots.get(name);
     }
 
-    Map<String, byte[]> clones() {
+    public Map<String, byte[]> clones() {
         return clones;
     }
 
     /** The tree, the current snapshot and the clones' names are those observed. */
-    boolean sameShape(Map<String, String> observedParents, String observedCurrent, List<String> observedClones) {
+    public boolean sameShape(Map<String, String> observedParents, String observedCurrent, List<String> observedClones) {
         return parents.equals(observedParents) && Objects.equals(current, observedCurrent)
                 && clones.keySet().equals(new java.util.HashSet<>(observedClones));
     }
 
-    void write(int offset, byte[] data) {
+    public void write(int offset, byte[] data) {
         System.arraycopy(data, 0, head, offset, data.length);
     }
 
     /** The volume's content was replaced (re-read after a restart). */
-    void head(byte[] content) {
+    public void head(byte[] content) {
         head = content.clone();
     }
 
-    void created(String name) {
+    public void created(String name) {
         parents.put(name, current);
         snapshots.put(name, head.clone());
         current = name;
     }
 
-    void reverted(String name) {
+    public void reverted(String name) {
         head = snapshots.get(name).clone();
         current = name;
     }
 
     /** A delete with {@code children} = rebase, delete or only, as the service does it. */
-    void deleted(String name, String children) {
+    public void deleted(String name, String children) {
         List<String> removed = children.equals("rebase") ? new ArrayList<>() : descendants(name);
         if (!children.equals("only")) {
             removed.add(name);
@@ -111,16 +111,16 @@ final class VolumeModel {
     }
 
     /** Merge: the volume takes the snapshot's content, then the snapshot goes with its children rebased. */
-    void merged(String name) {
+    public void merged(String name) {
         reverted(name);
         deleted(name, "rebase");
     }
 
-    void cloned(String snapshot, String clone) {
+    public void cloned(String snapshot, String clone) {
         clones.put(clone, snapshots.get(snapshot).clone());
     }
 
-    void cloneDeleted(String clone) {
+    public void cloneDeleted(String clone) {
         clones.remove(clone);
     }
 
@@ -135,7 +135,7 @@ final class VolumeModel {
         return found;
     }
 
-    static String sha256(byte[] data) {
+    public static String sha256(byte[] data) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (NoSuchAlgorithmException e) {
