@@ -27,6 +27,8 @@ public enum ErrorCode {
     NOT_ACCEPTABLE(406, "Representation not acceptable"),
     /** An upload came without a Content-Length, so its extent cannot be checked first. */
     LENGTH_REQUIRED(411, "Length required"),
+    /** A JSON request body larger than the service accepts (JSON bodies are small; content is streamed). */
+    PAYLOAD_TOO_LARGE(413, "Payload too large"),
     /** The request body has a media type the resource does not accept. */
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     UNSUPPORTED_FORMAT(422, "Unsupported format"),

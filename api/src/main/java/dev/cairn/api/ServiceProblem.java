@@ -73,6 +73,7 @@ final class ServiceProblem {
             case 406 -> ErrorCode.NOT_ACCEPTABLE;
             case 409 -> ErrorCode.OPERATION_INVALID;
             case 411 -> ErrorCode.LENGTH_REQUIRED;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case 416 -> ErrorCode.RANGE_NOT_SATISFIABLE;
             case 422 -> ErrorCode.OPERATION_UNSUPPORTED;

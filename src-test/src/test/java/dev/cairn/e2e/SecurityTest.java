@@ -7,13 +7,20 @@ import static org.hamcrest.Matchers.hasItem;
 
 import dev.cairn.web.testing.CairnProcess;
 import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The security model: a token closes everything but health and the dashboard's own files (which hold no data);
- * no token, no listening beyond loopback.
+ * no token, no listening beyond loopback; JSON request bodies are bounded.
  */
 class SecurityTest {
 
@@ -38,6 +45,31 @@ class SecurityTest {
             }
             RestAssured.given().baseUri(service.baseUri()).get("/actuator/env").then().statusCode(401);
         }
+    }
+
+    @Test
+    void jsonBodiesAreBoundedAndAnOversizedOneChangesNothing() throws Exception {
+        String huge = "{\"name\":\"huge\",\"capacity\":1048576,\"description\":\"" + "x".repeat(1 << 20) + "\"}";
+        PoolApiTest.problem(SharedService.invalidRequest().contentType(ContentType.JSON).body(huge)
+                .post("/api/v1/pools/default/volumes"), 413, "PAYLOAD_TOO_LARGE");
+        // Without a Content-Length (chunked), the service stops reading at the bound.
+        java.net.http.HttpResponse<String> chunked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(SharedService.get().baseUri() + "/api/v1/pools/default/volumes"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
+                        huge.getBytes(StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(chunked.body()).contains("\"code\":\"PAYLOAD_TOO_LARGE\"");
+        SharedService.api().get("/api/v1/pools/default/volumes/huge").then().statusCode(404);
+        // A small chunked body is served as before.
+        java.net.http.HttpResponse<String> small = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(SharedService.get().baseUri() + "/api/v1/pools/default/volumes"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
+                        "{\"name\":\"chunked-json\",\"capacity\":4096}".getBytes(StandardCharsets.UTF_8))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(small.statusCode()).as(small.body()).isEqualTo(201);
+        SharedService.api().delete("/api/v1/pools/default/volumes/chunked-json").then().statusCode(204);
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.cairn.pool.spi.PoolUsage;
 import dev.cairn.pool.spi.ScanResult;
 import dev.cairn.pool.spi.SnapshotEngine;
 import dev.cairn.pool.spi.StorageFailures;
+import dev.cairn.pool.spi.StoredSnapshot;
 import dev.cairn.pool.spi.StoredVolume;
 import dev.cairn.pool.spi.VolumeFormats;
 import dev.cairn.pool.spi.VolumeRef;
@@ -29,8 +30,9 @@ import java.util.Set;
  *
  * <p>Order of changes, so that a crash leaves nothing that names missing data: a new volume's device is
  * created (and committed) before its name is written; a deleted volume's name is removed before its
- * device. A crash in between leaves an unnamed device, which holds space but no volume; {@link #scan()}
- * reports it.
+ * device. A crash in between leaves an unnamed device, which holds space but no volume: nothing can name
+ * it any more, so {@link #freeUnnamedDevices()} deletes it when the pool starts, and {@link #scan()} reports
+ * one found later.
  */
 final class ChunkPool implements ActivePool {
     private final PoolDefinition definition;
@@ -92,6 +94,42 @@ final class ChunkPool implements ActivePool {
         }
         found.sort(Comparator.comparing(StoredVolume::name));
         return new ScanResult(found, ignored);
+    }
+
+    /**
+     * Deletes the devices no volume or snapshot names: what a create or delete cut short by a crash left
+     * (names are written after their device, and removed before it). Only while nothing else uses the
+     * pool, at start: a create running now has a device it has not named yet.
+     *
+     * @return the ids of the devices deleted
+     */
+    List<Long> freeUnnamedDevices() {
+        Set<Long> named = new HashSet<>(volumes.entries().values());
+        List<Long> freed = new ArrayList<>();
+        for (long id : ChunkFailures.call("list devices", store::deviceIds)) {
+            if (!named.contains(id)) {
+                try {
+                    ChunkFailures.run("free unnamed device " + id, () -> store.deleteDevice(id));
+                    freed.add(id);
+                } catch (CairnException e) {
+                    // Left in place: the pool still starts, and scan() reports the device.
+                }
+            }
+        }
+        return freed;
+    }
+
+    /** The snapshot devices the pool's name table records for {@code volume}, as {@code volume@snapshot}. */
+    @Override
+    public List<StoredSnapshot> storedSnapshots(VolumeRef volume) {
+        String prefix = volume.name() + "@";
+        List<StoredSnapshot> found = new ArrayList<>();
+        volumes.entries().forEach((key, id) -> {
+            if (key.startsWith(prefix)) {
+                found.add(new StoredSnapshot(key.substring(prefix.length()), Long.toString(id), null));
+            }
+        });
+        return found;
     }
 
     @Override

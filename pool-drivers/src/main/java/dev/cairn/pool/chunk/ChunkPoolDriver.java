@@ -90,8 +90,10 @@ public final class ChunkPoolDriver implements PoolDriver {
         ChunkStoreOptions storeOptions = storeOptions(definition);
         try {
             ChunkStore store = ChunkStore.open(dir, storeOptions);
-            return new ChunkPool(definition, formats, store,
+            ChunkPool pool = new ChunkPool(definition, formats, store,
                     ChunkVolumeTable.load(dir.resolve(PoolDirectories.METADATA_DIR)));
+            pool.freeUnnamedDevices();
+            return pool;
         } catch (ChunkStoreException e) {
             throw ChunkFailures.translate("start chunk pool '" + definition.name() + "'", e);
         }

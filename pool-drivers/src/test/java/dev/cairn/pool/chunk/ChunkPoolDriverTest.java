@@ -11,6 +11,7 @@ import dev.cairn.pool.spi.BuildOptions;
 import dev.cairn.pool.spi.PoolDefinition;
 import dev.cairn.pool.spi.PoolDriver;
 import dev.cairn.pool.spi.PoolDriverContract;
+import dev.cairn.pool.spi.StoredSnapshot;
 import dev.cairn.pool.spi.StoredVolume;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -96,9 +97,9 @@ class ChunkPoolDriverTest extends PoolDriverContract {
     }
 
     @Test
-    void scanReportsADeviceThatNoVolumeOrSnapshotNames() {
+    void startFreesADeviceThatNoVolumeOrSnapshotNamesAndKeepsTheNamedOnes() {
         pool.createVolume("named", 1L << 20, "raw");
-        pool.snapshots(ref("named")).createSnapshot(ref("named"), "before");
+        String before = pool.snapshots(ref("named")).createSnapshot(ref("named"), "before");
         pool.close();
         long unnamed;
         try (ChunkStore store = ChunkStore.open(pool.definition().path(), ChunkStoreOptions.withCapacity(0))) {
@@ -106,8 +107,14 @@ class ChunkPoolDriverTest extends PoolDriverContract {
         }
         pool = driver().start(pool.definition());
         assertThat(pool.scan().volumes()).extracting(StoredVolume::name).containsExactly("named");
-        assertThat(pool.scan().ignored()).containsExactly(
-                "device " + unnamed + ": named by no volume or snapshot (left by an interrupted create)");
+        assertThat(pool.scan().ignored()).isEmpty();
+        assertThat(pool.storedSnapshots(ref("named"))).extracting(StoredSnapshot::name, StoredSnapshot::engineRef)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("before", before));
+        pool.close();
+        try (ChunkStore store = ChunkStore.open(pool.definition().path(), ChunkStoreOptions.withCapacity(0))) {
+            assertThat(store.deviceExists(unnamed)).isFalse();
+        }
+        pool = driver().start(pool.definition());
     }
 
     @Test

@@ -20,6 +20,8 @@ import dev.cairn.web.CairnProperties;
 import dev.cairn.web.StorageLocks;
 import dev.cairn.web.catalog.PoolRepository;
 import dev.cairn.web.catalog.PoolRow;
+import dev.cairn.web.catalog.SnapshotIntentRepository;
+import dev.cairn.web.catalog.SnapshotIntentRow;
 import dev.cairn.web.catalog.SnapshotRepository;
 import dev.cairn.web.catalog.SnapshotRow;
 import dev.cairn.web.catalog.VolumeRepository;
@@ -43,12 +45,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class PoolService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PoolService.class);
     /** The pool every new service gets, so volumes can be made at once. */
     public static final String DEFAULT_POOL = "default";
 
     private final PoolRepository pools;
     private final VolumeRepository volumes;
     private final SnapshotRepository snapshots;
+    private final SnapshotIntentRepository intents;
     private final ActivePools active;
     private final PoolDrivers drivers;
     private final StorageLocks locks;
@@ -56,10 +60,12 @@ public class PoolService {
     private final TransactionTemplate transaction;
     private final org.springframework.beans.factory.ObjectProvider<StartedPoolHook> startHooks;
 
-    PoolService(PoolRepository pools, VolumeRepository volumes, SnapshotRepository snapshots, ActivePools active,
-                PoolDrivers drivers, StorageLocks locks, CairnProperties properties, TransactionTemplate transaction,
+    PoolService(PoolRepository pools, VolumeRepository volumes, SnapshotRepository snapshots,
+                SnapshotIntentRepository intents, ActivePools active, PoolDrivers drivers, StorageLocks locks,
+                CairnProperties properties, TransactionTemplate transaction,
                 org.springframework.beans.factory.ObjectProvider<StartedPoolHook> startHooks) {
         this.transaction = transaction;
+        this.intents = intents;
         this.startHooks = startHooks;
         this.pools = pools;
         this.volumes = volumes;
@@ -212,7 +218,12 @@ public class PoolService {
         }
         List<String> adoptedSnapshots = new ArrayList<>();
         for (VolumeRow volume : volumes.findByPoolIdOrderByNameAsc(row.id())) {
-            adoptSnapshots(row, pool, volume, adoptedSnapshots);
+            // Under the volume's lock, so that a snapshot being created or deleted now is not taken for one
+            // made outside Cairn.
+            locks.changing(row.name(), volume.name(), () -> {
+                adoptSnapshots(row, pool, volume, adoptedSnapshots);
+                return null;
+            });
         }
         return new RefreshReport(adopted, vanished, scan.ignored(), adoptedSnapshots);
     }
@@ -220,25 +231,46 @@ public class PoolService {
     /**
      * Adopts, as roots marked adopted, the snapshots storage holds for {@code volume} that the catalog does
      * not know (made by another tool, e.g. {@code qemu-img snapshot -c}). A name that is not a valid, free
-     * pool name is replaced by {@code <volume>-snap<reference>}.
+     * pool name is replaced by {@code <volume>-snap<reference>}. A snapshot a create or delete cut short by
+     * a crash left behind (its {@link SnapshotIntentRow} is still there) is dropped from storage instead.
      */
     private void adoptSnapshots(PoolRow row, ActivePool pool, VolumeRow volume, List<String> adoptedSnapshots) {
+        VolumeRef ref = new VolumeRef(volume.name(), volume.format());
         List<StoredSnapshot> stored;
         try {
-            stored = pool.storedSnapshots(new VolumeRef(volume.name(), volume.format()));
+            stored = pool.storedSnapshots(ref);
         } catch (CairnException unreadable) {
             return;
         }
         Set<String> known = snapshots.findByVolumeIdOrderByCreatedAtAscIdAsc(volume.id()).stream()
                 .map(SnapshotRow::engineRef).collect(Collectors.toSet());
+        List<SnapshotIntentRow> unfinished = intents.findByVolumeId(volume.id());
+        boolean finished = true;
         for (StoredSnapshot snapshot : stored) {
-            if (!known.contains(snapshot.engineRef())) {
+            if (known.contains(snapshot.engineRef())) {
+                continue;
+            }
+            if (unfinished.stream().anyMatch(intent -> intent.covers(snapshot.name(), snapshot.engineRef()))) {
+                LOG.warn("dropping snapshot '{}' of volume '{}' in pool '{}': a create or delete of it was cut short",
+                        snapshot.name(), volume.name(), row.name());
+                try {
+                    pool.snapshots(ref).deleteSnapshot(ref, snapshot.engineRef());
+                } catch (CairnException e) {
+                    // The intent stays, so the next refresh or start tries again; the pool still starts.
+                    LOG.warn("could not drop snapshot '{}' of volume '{}': {}", snapshot.name(), volume.name(),
+                            e.getMessage());
+                    finished = false;
+                }
+            } else {
                 String name = adoptedName(row, volume, snapshot);
                 snapshots.save(new SnapshotRow(null, row.id(), volume.id(), name, UUID.randomUUID(), null,
                         "adopted from storage", snapshot.engineRef(),
                         snapshot.createdAt() == null ? Instant.now() : snapshot.createdAt(), true));
                 adoptedSnapshots.add(volume.name() + "/" + name);
             }
+        }
+        if (!unfinished.isEmpty() && finished) {
+            intents.deleteAllOfVolume(volume.id());
         }
     }
 

@@ -94,6 +94,7 @@ public final class Problems {
             case NOT_ACCEPTABLE -> ErrorCode.NOT_ACCEPTABLE;
             case UNSUPPORTED_MEDIA_TYPE -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case LENGTH_REQUIRED -> ErrorCode.LENGTH_REQUIRED;
+            case CONTENT_TOO_LARGE -> ErrorCode.PAYLOAD_TOO_LARGE;
             case REQUESTED_RANGE_NOT_SATISFIABLE -> ErrorCode.RANGE_NOT_SATISFIABLE;
             case UNAUTHORIZED -> ErrorCode.UNAUTHORIZED;
             case FORBIDDEN -> ErrorCode.FORBIDDEN;

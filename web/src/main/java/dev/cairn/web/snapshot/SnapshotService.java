@@ -8,6 +8,8 @@ import dev.cairn.api.VolumeInfo;
 import dev.cairn.pool.spi.SnapshotEngine;
 import dev.cairn.web.StorageLocks;
 import dev.cairn.web.catalog.PoolRow;
+import dev.cairn.web.catalog.SnapshotIntentRepository;
+import dev.cairn.web.catalog.SnapshotIntentRow;
 import dev.cairn.web.catalog.SnapshotRepository;
 import dev.cairn.web.catalog.SnapshotRow;
 import dev.cairn.web.catalog.VolumeRepository;
@@ -33,7 +35,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * revert, delete with its children mode, and the listings. Every change runs alone on its volume (the
  * volume's exclusive lock). Order against crashes: a new snapshot's content is taken before the catalog
  * records it; a deleted snapshot leaves the catalog before its content is dropped. Either way a crash
- * leaves at worst unreferenced content, never a listed snapshot without content.
+ * leaves at worst unreferenced content, never a listed snapshot without content; and since both record a
+ * {@link SnapshotIntentRow} first, the next start drops that content instead of adopting it as a snapshot
+ * made outside Cairn, so an unacknowledged create or delete has either happened or not.
  */
 @Service
 public class SnapshotService {
@@ -46,12 +50,14 @@ public class SnapshotService {
     private final VolumeService volumes;
     private final VolumeRepository volumeRows;
     private final SnapshotRepository snapshots;
+    private final SnapshotIntentRepository intents;
     private final StorageLocks locks;
     private final TransactionTemplate transaction;
 
     SnapshotService(PoolService pools, VolumeService volumes, VolumeRepository volumeRows, SnapshotRepository snapshots,
-                    StorageLocks locks, TransactionTemplate transaction) {
+                    SnapshotIntentRepository intents, StorageLocks locks, TransactionTemplate transaction) {
         this.pools = pools;
+        this.intents = intents;
         this.volumes = volumes;
         this.volumeRows = volumeRows;
         this.snapshots = snapshots;
@@ -100,7 +106,16 @@ public class SnapshotService {
             }
             volumes.requireFreeName(handle.pool(), name);
             SnapshotEngine engine = handle.storage().snapshots(handle.ref());
-            String engineRef = engine.createSnapshot(handle.ref(), name, request.kind());
+            // Recorded before storage makes the snapshot, and dropped with the transaction that lists it: a
+            // crash in between leaves the intent, so the next start drops the snapshot instead of adopting it.
+            SnapshotIntentRow intent = intents.save(new SnapshotIntentRow(null, handle.row().id(), name, null));
+            String engineRef;
+            try {
+                engineRef = engine.createSnapshot(handle.ref(), name, request.kind());
+            } catch (RuntimeException e) {
+                intents.delete(intent);
+                throw e;
+            }
             // A raw volume's first external snapshot leaves it a qcow2 overlay: the catalog follows storage.
             String format = handle.storage().describe(handle.ref()).format();
             try {
@@ -109,9 +124,11 @@ public class SnapshotService {
                             UUID.randomUUID(), handle.row().currentSnapshotId(), request.description(), engineRef,
                             Instant.now(), false));
                     volumeRows.save(handle.row().withCurrentSnapshotId(row.id()).withFormat(format));
+                    intents.delete(intent);
                 });
             } catch (RuntimeException e) {
                 engine.deleteSnapshot(handle.ref(), engineRef);
+                intents.delete(intent);
                 if (e instanceof DuplicateKeyException) {
                     throw new CairnException(ErrorCode.NAME_TAKEN, "pool '" + pool + "' already has a snapshot named '"
                             + name + "'", Map.of("pool", pool, "name", name), e);
@@ -168,7 +185,11 @@ public class SnapshotService {
             }
             Long heir = mode == ChildrenMode.ONLY ? target.id() : target.parentId();
             boolean currentGoes = removed.stream().anyMatch(row -> row.id().equals(handle.row().currentSnapshotId()));
-            transaction.executeWithoutResult(status -> {
+            // With the snapshots forgotten, in the same transaction: storage's copies are to be dropped, so a
+            // crash before storage has deleted them does not bring them back as adopted snapshots.
+            List<SnapshotIntentRow> dropping = metadataOnly ? List.of() : removed.stream()
+                    .map(row -> new SnapshotIntentRow(null, handle.row().id(), row.name(), row.engineRef())).toList();
+            List<SnapshotIntentRow> recorded = transaction.execute(status -> {
                 if (currentGoes) {
                     volumeRows.save(handle.row().withCurrentSnapshotId(heir));
                 }
@@ -176,10 +197,12 @@ public class SnapshotService {
                     tree.children(target).forEach(child -> snapshots.save(child.withParentId(target.parentId())));
                 }
                 removed.forEach(snapshots::delete);
+                return intents.saveAll(dropping);
             });
             if (!metadataOnly) {
                 SnapshotEngine engine = handle.storage().snapshots(handle.ref());
                 removed.forEach(row -> engine.deleteSnapshot(handle.ref(), row.engineRef()));
+                intents.deleteAll(recorded);
             }
             return null;
         });
