@@ -203,6 +203,61 @@ class RestartTest {
         }
     }
 
+    @Test
+    void aLostCatalogBringsBackEveryTreeFromThePoolsOwnCopy(@TempDir Path dir) throws Exception {
+        CairnProcess service = CairnProcess.start(dir.resolve("data"));
+        Map<String, List<Map<String, Object>>> before = new java.util.LinkedHashMap<>();
+        try {
+            SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", "cp", "type", "chunk",
+                    "path", dir.resolve("cp").toString(), "capacity", 64 * MIB)).post("/api/v1/pools").then()
+                    .statusCode(201);
+            for (String[] volume : new String[][] {{"default", "vm", "qcow2"}, {"default", "rv", "raw"},
+                    {"cp", "cv", "raw"}}) {
+                String base = "/api/v1/pools/" + volume[0] + "/volumes/" + volume[1];
+                SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", volume[1],
+                        "capacity", MIB, "format", volume[2])).post("/api/v1/pools/" + volume[0] + "/volumes")
+                        .then().statusCode(201);
+                String prefix = volume[1] + "-";
+                for (String snapshot : List.of("A", "B")) {
+                    SharedService.api(service).contentType(ContentType.BINARY).body(VolumeApiTest.random(4096,
+                            snapshot.hashCode())).put(base + "/content").then().statusCode(200);
+                    SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", prefix + snapshot,
+                            "description", "taken as " + snapshot)).post(base + "/snapshots").then().statusCode(201);
+                }
+                SharedService.api(service).post(base + "/snapshots/" + prefix + "A/revert").then().statusCode(200);
+                SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", prefix + "C"))
+                        .post(base + "/snapshots").then().statusCode(201);
+                SharedService.api(service).post(base + "/snapshots/" + prefix + "B/revert").then().statusCode(200);
+                before.put(base, SharedService.api(service).get(base + "/snapshots").jsonPath().getList("$"));
+            }
+            service.stop();
+            deleteRecursively(dir.resolve("data/catalog"));
+            service = CairnProcess.start(dir.resolve("data"));
+            SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", "cp", "type", "chunk",
+                    "path", dir.resolve("cp").toString())).post("/api/v1/pools").then().statusCode(201);
+            for (Map.Entry<String, List<Map<String, Object>>> tree : before.entrySet()) {
+                assertThat(SharedService.api(service).get(tree.getKey() + "/snapshots").jsonPath().getList("$"))
+                        .as(tree.getKey()).isEqualTo(tree.getValue());
+            }
+            SharedService.api(service).get("/api/v1/pools/default/volumes/vm").then().body("currentSnapshot",
+                    equalTo("vm-B"));
+            for (String pool : List.of("default", "cp")) {
+                SharedService.api(service).post("/api/v1/pools/" + pool + "/refresh").then().statusCode(200)
+                        .body("adopted", equalTo(List.of())).body("adoptedSnapshots", equalTo(List.of()));
+            }
+        } finally {
+            service.close();
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (var walk = java.nio.file.Files.walk(root)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
+        }
+    }
+
     private static void create(CairnProcess service, String pool, String name, long capacity) {
         SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", name, "capacity", capacity))
                 .post("/api/v1/pools/" + pool + "/volumes").then().statusCode(201);

@@ -73,10 +73,12 @@ public class DeltaService implements StartedPoolHook {
     private final StorageLocks locks;
     private final TransactionTemplate transaction;
     private final Path staging;
+    private final dev.cairn.web.pool.PoolNamespace namespace;
 
     DeltaService(VolumeService volumes, SnapshotService snapshotService, SnapshotRepository snapshots,
                  VolumeRepository volumeRows, StorageLocks locks, TransactionTemplate transaction,
-                 CairnProperties properties) {
+                 CairnProperties properties, dev.cairn.web.pool.PoolNamespace namespace) {
+        this.namespace = namespace;
         this.volumes = volumes;
         this.snapshotService = snapshotService;
         this.snapshots = snapshots;
@@ -217,6 +219,7 @@ public class DeltaService implements StartedPoolHook {
         }
         engine.deleteSnapshot(handle.ref(), safetyRef);
         journal.delete();
+        namespace.save(handle.pool(), handle.row().id());
     }
 
     private SnapshotRow requireBase(VolumeHandle handle, SnapshotEngine engine, DeltaHeader header,

@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -59,11 +60,13 @@ public class PoolService {
     private final CairnProperties properties;
     private final TransactionTemplate transaction;
     private final org.springframework.beans.factory.ObjectProvider<StartedPoolHook> startHooks;
+    private final PoolNamespace namespace;
 
     PoolService(PoolRepository pools, VolumeRepository volumes, SnapshotRepository snapshots,
                 SnapshotIntentRepository intents, ActivePools active, PoolDrivers drivers, StorageLocks locks,
                 CairnProperties properties, TransactionTemplate transaction,
-                org.springframework.beans.factory.ObjectProvider<StartedPoolHook> startHooks) {
+                org.springframework.beans.factory.ObjectProvider<StartedPoolHook> startHooks, PoolNamespace namespace) {
+        this.namespace = namespace;
         this.transaction = transaction;
         this.intents = intents;
         this.startHooks = startHooks;
@@ -204,8 +207,10 @@ public class PoolService {
         List<String> adopted = new ArrayList<>();
         for (StoredVolume volume : stored) {
             if (!knownNames.contains(volume.name())) {
-                volumes.save(new VolumeRow(null, row.id(), volume.name(), UUID.randomUUID(), volume.format(),
-                        Instant.now(), null));
+                // The pool's own copy keeps the volume's key, so that it comes back with the same identity.
+                UUID key = namespace.read(row, volume.name()).map(PoolNamespace.SavedVolume::volumeKey)
+                        .orElseGet(UUID::randomUUID);
+                volumes.save(new VolumeRow(null, row.id(), volume.name(), key, volume.format(), Instant.now(), null));
                 adopted.add(volume.name());
             }
         }
@@ -213,6 +218,7 @@ public class PoolService {
         for (VolumeRow volume : known) {
             if (!storedNames.contains(volume.name())) {
                 forget(volume);
+                namespace.forget(row, volume.name());
                 vanished.add(volume.name());
             }
         }
@@ -243,7 +249,9 @@ public class PoolService {
             return;
         }
         Set<String> known = snapshots.findByVolumeIdOrderByCreatedAtAscIdAsc(volume.id()).stream()
-                .map(SnapshotRow::engineRef).collect(Collectors.toSet());
+                .map(SnapshotRow::engineRef).collect(Collectors.toCollection(java.util.HashSet::new));
+        int adoptedBefore = adoptedSnapshots.size();
+        boolean imported = known.isEmpty() && known.addAll(importSaved(row, volume, stored));
         List<SnapshotIntentRow> unfinished = intents.findByVolumeId(volume.id());
         boolean finished = true;
         for (StoredSnapshot snapshot : stored) {
@@ -272,6 +280,56 @@ public class PoolService {
         if (!unfinished.isEmpty() && finished) {
             intents.deleteAllOfVolume(volume.id());
         }
+        if (imported || adoptedSnapshots.size() > adoptedBefore) {
+            namespace.save(row, volume.id());
+        }
+    }
+
+    /**
+     * Brings back a volume's tree from the pool's own copy ({@link PoolNamespace}) when the catalog knows none
+     * of its snapshots (a lost catalog, a pool defined again at its path): every saved snapshot storage still
+     * holds, with its identity, parent, description and creation time, and the current pointer. Snapshots
+     * storage no longer holds are skipped (their children get the nearest kept ancestor). Returns the engine
+     * references brought back.
+     */
+    private Set<String> importSaved(PoolRow row, VolumeRow volume, List<StoredSnapshot> stored) {
+        Optional<PoolNamespace.SavedVolume> saved = namespace.read(row, volume.name());
+        Set<String> imported = new java.util.HashSet<>();
+        if (saved.isEmpty()) {
+            return imported;
+        }
+        Set<String> held = stored.stream().map(StoredSnapshot::engineRef).collect(Collectors.toSet());
+        Map<String, PoolNamespace.SavedSnapshot> byName = new java.util.HashMap<>();
+        saved.get().snapshots().forEach(snapshot -> byName.put(snapshot.name(), snapshot));
+        Map<String, Long> ids = new java.util.HashMap<>();
+        transaction.executeWithoutResult(status -> {
+            for (PoolNamespace.SavedSnapshot snapshot : saved.get().snapshots()) {
+                boolean free = volumes.findByPoolIdAndName(row.id(), snapshot.name()).isEmpty()
+                        && snapshots.findByPoolIdAndName(row.id(), snapshot.name()).isEmpty();
+                if (!held.contains(snapshot.engineRef()) || !free) {
+                    continue;
+                }
+                String parent = snapshot.parent();
+                while (parent != null && !ids.containsKey(parent)) {
+                    PoolNamespace.SavedSnapshot missing = byName.get(parent);
+                    parent = missing == null ? null : missing.parent();
+                }
+                SnapshotRow made = snapshots.save(new SnapshotRow(null, row.id(), volume.id(), snapshot.name(),
+                        snapshot.uuid(), parent == null ? null : ids.get(parent), snapshot.description(),
+                        snapshot.engineRef(), snapshot.createdAt(), false));
+                ids.put(snapshot.name(), made.id());
+                imported.add(snapshot.engineRef());
+            }
+            Long current = saved.get().current() == null ? null : ids.get(saved.get().current());
+            if (current != null) {
+                volumes.save(volumes.findById(volume.id()).orElseThrow().withCurrentSnapshotId(current));
+            }
+        });
+        if (!imported.isEmpty()) {
+            LOG.info("pool '{}': brought back {} snapshot(s) of volume '{}' from the pool's own copy of its tree",
+                    row.name(), imported.size(), volume.name());
+        }
+        return imported;
     }
 
     private String adoptedName(PoolRow row, VolumeRow volume, StoredSnapshot snapshot) {

@@ -53,9 +53,12 @@ public class SnapshotService {
     private final SnapshotIntentRepository intents;
     private final StorageLocks locks;
     private final TransactionTemplate transaction;
+    private final dev.cairn.web.pool.PoolNamespace namespace;
 
     SnapshotService(PoolService pools, VolumeService volumes, VolumeRepository volumeRows, SnapshotRepository snapshots,
-                    SnapshotIntentRepository intents, StorageLocks locks, TransactionTemplate transaction) {
+                    SnapshotIntentRepository intents, StorageLocks locks, TransactionTemplate transaction,
+                    dev.cairn.web.pool.PoolNamespace namespace) {
+        this.namespace = namespace;
         this.pools = pools;
         this.intents = intents;
         this.volumes = volumes;
@@ -135,6 +138,7 @@ public class SnapshotService {
                 }
                 throw e;
             }
+            namespace.save(handle.pool(), handle.row().id());
             return get(pool, volume, name);
         });
     }
@@ -146,6 +150,7 @@ public class SnapshotService {
             SnapshotRow target = volumes.snapshotOf(handle, snapshot);
             handle.storage().snapshots(handle.ref()).revert(handle.ref(), target.engineRef());
             volumeRows.save(handle.row().withCurrentSnapshotId(target.id()));
+            namespace.save(handle.pool(), handle.row().id());
             return get(pool, volume, snapshot);
         });
     }
@@ -199,6 +204,7 @@ public class SnapshotService {
                 removed.forEach(snapshots::delete);
                 return intents.saveAll(dropping);
             });
+            namespace.save(handle.pool(), handle.row().id());
             if (!metadataOnly) {
                 SnapshotEngine engine = handle.storage().snapshots(handle.ref());
                 removed.forEach(row -> engine.deleteSnapshot(handle.ref(), row.engineRef()));

@@ -41,11 +41,13 @@ public class VolumeService {
     private final SnapshotRepository snapshots;
     private final StorageLocks locks;
     private final TransactionTemplate transaction;
+    private final dev.cairn.web.pool.PoolNamespace namespace;
     /** Names held for volumes being made outside the namespace lock (copying clones), as "poolId/name". */
     private final java.util.Set<String> reserved = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     VolumeService(PoolService pools, ActivePools active, VolumeRepository volumes, SnapshotRepository snapshots,
-                  StorageLocks locks, TransactionTemplate transaction) {
+                  StorageLocks locks, TransactionTemplate transaction, dev.cairn.web.pool.PoolNamespace namespace) {
+        this.namespace = namespace;
         this.pools = pools;
         this.active = active;
         this.volumes = volumes;
@@ -183,6 +185,7 @@ public class VolumeService {
             // The volume's storage first: snapshots kept inside it (qcow2 internal, external chain files) go with
             // it at once, instead of being folded one by one into a volume about to go; separate ones (chunk
             // devices) are dropped after.
+            namespace.forget(pool, volumeName);
             storage.deleteVolume(ref(row));
             for (SnapshotRow snapshot : held) {
                 try {
