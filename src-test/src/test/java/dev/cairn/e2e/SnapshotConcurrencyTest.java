@@ -19,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,13 +30,17 @@ class SnapshotConcurrencyTest {
     private static final int CLIENTS = 8;
     private static final int OPERATIONS_EACH = 25;
 
-    @Test
-    void concurrentClientsLeaveAWholeTree(@TempDir Path dir) throws Exception {
-        api().contentType(ContentType.JSON).body(Map.of("name", "busy", "type", "chunk", "path",
-                dir.resolve("busy").toString(), "capacity", 128 << 20)).post("/api/v1/pools").then().statusCode(201);
+    /** On a chunk pool, on qcow2 volumes (internal snapshots) and on raw volumes (external ones) of a dir pool. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"chunk", "qcow2", "raw-external"})
+    void concurrentClientsLeaveAWholeTree(String engine, @TempDir Path dir) throws Exception {
+        Map<String, Object> pool = engine.equals("chunk")
+                ? Map.of("name", "busy", "type", "chunk", "path", dir.resolve("busy").toString(), "capacity", 128 << 20)
+                : Map.of("name", "busy", "type", "dir", "path", dir.resolve("busy").toString());
+        api().contentType(ContentType.JSON).body(pool).post("/api/v1/pools").then().statusCode(201);
         for (String volume : List.of("shared", "other")) {
-            api().contentType(ContentType.JSON).body(Map.of("name", volume, "capacity", 1 << 20))
-                    .post("/api/v1/pools/busy/volumes").then().statusCode(201);
+            api().contentType(ContentType.JSON).body(Map.of("name", volume, "capacity", 1 << 20, "format",
+                    engine.equals("qcow2") ? "qcow2" : "raw")).post("/api/v1/pools/busy/volumes").then().statusCode(201);
         }
         List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger names = new AtomicInteger();
@@ -55,6 +58,10 @@ class SnapshotConcurrencyTest {
         assertThat(unexpected).isEmpty();
         for (String volume : List.of("shared", "other")) {
             assertWhole(volume);
+            if (!engine.equals("chunk")) {
+                assertThat(Qcow2VolumeTest.qemuImg("check", dir.resolve("busy").resolve(volume).toString()))
+                        .as(volume).contains("No errors were found");
+            }
         }
         for (String volume : List.of("shared", "other")) {
             api().queryParam("snapshots", "delete").delete("/api/v1/pools/busy/volumes/" + volume).then().statusCode(204);
