@@ -37,20 +37,23 @@ class SnapshotModelTest {
     private byte[] head = new byte[CAPACITY];
     private String current;
     private int created;
+    private Map<String, Object> snapshotKind = Map.of();
 
     /**
-     * A chunk pool (snapshots are store devices), a dir pool with a qcow2 volume (internal snapshots), and a
-     * dir pool with a raw volume (external snapshots: frozen files and qcow2 overlays, deletes that stream).
+     * A chunk pool (snapshots are store devices), a dir pool with a qcow2 volume (internal snapshots, or
+     * external ones when asked), and a dir pool with a raw volume (external snapshots: frozen files and qcow2
+     * overlays, deletes that stream).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"chunk", "qcow2", "raw-external"})
+    @ValueSource(strings = {"chunk", "qcow2", "qcow2-external", "raw-external"})
     void serviceFollowsTheReferenceModelStepByStep(String engine, @TempDir Path dir) throws Exception {
         Map<String, Object> pool = engine.equals("chunk")
                 ? Map.of("name", "model", "type", "chunk", "path", dir.resolve("model").toString(),
                         "capacity", 64 << 20, "chunkSize", 4096)
                 : Map.of("name", "model", "type", "dir", "path", dir.resolve("model").toString());
         api().contentType(ContentType.JSON).body(pool).post("/api/v1/pools").then().statusCode(201);
-        String format = engine.equals("qcow2") ? "qcow2" : "raw";
+        String format = engine.startsWith("qcow2") ? "qcow2" : "raw";
+        snapshotKind = engine.equals("qcow2-external") ? Map.of("kind", "external") : Map.of();
         api().contentType(ContentType.JSON).body(Map.of("name", "disk", "capacity", CAPACITY, "format", format))
                 .post("/api/v1/pools/model/volumes").then().statusCode(201);
         Random random = new Random(SEED);
@@ -91,7 +94,9 @@ class SnapshotModelTest {
         }
         if (dice < 6) {
             String name = "s" + created;
-            api().contentType(ContentType.JSON).body(Map.of("name", name))
+            Map<String, Object> body = new java.util.HashMap<>(snapshotKind);
+            body.put("name", name);
+            api().contentType(ContentType.JSON).body(body)
                     .post("/api/v1/pools/model/volumes/disk/snapshots").then().statusCode(201);
             model.put(name, new Node(current, created++, head.clone()));
             current = name;
