@@ -309,10 +309,18 @@ class SdkContractTest {
     }
 
     @Test
-    void snapshotsOfDirPoolVolumesAnswerTheServicesCode() {
-        StorageVol vm = connect.storagePoolLookupByName("default").storageVolCreate("sdk-no-snapshots", MIB, "raw");
-        assertCode("OPERATION_UNSUPPORTED", () -> vm.snapshotCreate("s"));
-        vm.delete(0);
+    void rawVolumesOfDirPoolsTakeExternalSnapshotsAndBecomeQcow2(@TempDir Path dir) throws IOException {
+        StorageVol vm = dirPool(dir).storageVolCreate("raw-vm", MIB, "raw");
+        byte[] data = VolumeApiTest.random(MIB, 31);
+        vm.upload(new ByteArrayInputStream(data), 0, data.length);
+        StorageVolSnapshot frozen = vm.snapshotCreate("raw-frozen");
+        assertThat(vm.getInfo().format()).isEqualTo("qcow2");
+        vm.upload(new ByteArrayInputStream(new byte[4096]), 0, 4096);
+        assertThat(read(frozen.download(0, 0))).isEqualTo(data);
+        vm.revertToSnapshot(frozen);
+        assertThat(read(vm.download(0, 0))).isEqualTo(data);
+        assertCode("HAS_SNAPSHOTS", () -> vm.delete(0));
+        vm.delete(StorageVol.DELETE_WITH_SNAPSHOTS);
     }
 
     @Test

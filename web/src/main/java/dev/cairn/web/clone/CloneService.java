@@ -176,27 +176,41 @@ public class CloneService {
     }
 
     /**
-     * A copy into another pool that the last stop interrupted left a partial volume there, which the start's
-     * reconciliation adopted: it is removed again. A volume recorded before this start is whole and stays.
+     * Settles the clones the last stop interrupted, so that a job says failed exactly when no clone is left:
+     * <ul>
+     *   <li>a clone that was made whole and recorded before the stop (the job's own end was not) is the job's
+     *       result: the job is marked succeeded;</li>
+     *   <li>within a pool a clone appears under its name only when whole, so one the start's reconciliation
+     *       adopted is whole too, and is the job's result as well;</li>
+     *   <li>a copy into another pool that the reconciliation adopted may be partial: it is removed, and the
+     *       job stays failed.</li>
+     * </ul>
      */
     @EventListener(ApplicationReadyEvent.class)
-    void removeInterruptedCopies() {
+    void settleInterruptedClones() {
         for (JobRow job : jobs.interruptedByLastStop()) {
-            if (!"clone".equals(job.kind()) || job.targetPool() == null || job.targetPool().equals(job.pool())) {
+            if (!"clone".equals(job.kind()) || job.targetPool() == null) {
                 continue;
             }
             try {
                 PoolRow pool = pools.lookup(job.targetPool());
+                boolean samePool = job.targetPool().equals(job.pool());
                 volumeRows.findByPoolIdAndName(pool.id(), job.targetVolume())
-                        .filter(row -> row.createdAt().isAfter(jobs.startedAt()))
-                        .filter(row -> row.currentSnapshotId() == null)
+                        .filter(row -> !row.createdAt().isBefore(job.createdAt()))
                         .ifPresent(row -> {
-                            LOG.warn("removing volume '{}' of pool '{}': an interrupted clone left it partial",
-                                    row.name(), pool.name());
-                            volumes.delete(pool.name(), row.name(), null);
+                            boolean adoptedNow = row.createdAt().isAfter(jobs.startedAt());
+                            if (samePool || !adoptedNow) {
+                                jobs.markSucceeded(job.id(), row.name());
+                                LOG.info("clone '{}' of pool '{}' was whole when the service stopped; its job {} "
+                                        + "succeeded", row.name(), pool.name(), job.id());
+                            } else if (row.currentSnapshotId() == null) {
+                                LOG.warn("removing volume '{}' of pool '{}': an interrupted copy left it partial",
+                                        row.name(), pool.name());
+                                volumes.delete(pool.name(), row.name(), null);
+                            }
                         });
             } catch (RuntimeException e) {
-                LOG.warn("could not tidy after interrupted job {}: {}", job.id(), e.getMessage());
+                LOG.warn("could not settle interrupted job {}: {}", job.id(), e.getMessage());
             }
         }
     }

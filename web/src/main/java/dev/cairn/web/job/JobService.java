@@ -100,6 +100,15 @@ public class JobService {
         return interrupted;
     }
 
+    /**
+     * Records that a job the last stop interrupted had in fact finished (its result was whole and recorded
+     * before the stop).
+     */
+    public void markSucceeded(UUID id, String resultVolume) {
+        jobs.findById(id).ifPresent(row -> jobs.save(row.succeeded(row.bytesTotal(), row.bytesTotal(),
+                resultVolume)));
+    }
+
     /** When this service started: catalog rows made after it were made by this run. */
     public Instant startedAt() {
         return startedAt;
