@@ -164,7 +164,8 @@ class DashboardTest {
         browser.confirm(dialog);
         // A fast clone answers 201 and links the volume at once; a copying one is followed as a job.
         WebElement link = browser.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("#clone-link, #jobs .job[data-state='succeeded'] a.job-target")));
+                By.cssSelector("#clone-link, #jobs .job[data-state='succeeded'] "
+                        + "a.job-target[href$='/volumes/dash-copy']")));
         browser.screenshot("dashboard-07-clone-done");
         link.click();
         browser.until(ExpectedConditions.urlContains("#/pools/default/volumes/dash-copy"));
