@@ -514,6 +514,35 @@ public final class Qcow2Image implements BackingLayer {
         new SnapshotDiff(state, map).diff(fromL1, toL1, capacity, out);
     }
 
+    /**
+     * The guest ranges this image itself holds in its active state (data or zero clusters), as opposed to
+     * ranges that read through to the backing file: what an overlay changed over its backing. Reads the L2
+     * tables only, never guest data. Zero clusters are reported with {@code readsZero}.
+     */
+    public void ownRanges(ChangedRanges out) throws IOException {
+        long capacity = capacityBytes();
+        long clusterSize = clusterSize();
+        long start = -1;
+        boolean startZero = false;
+        for (long offset = 0; offset < capacity; offset += clusterSize) {
+            dev.cairn.qcow2.format.ClusterType type = clusterType(offset);
+            boolean held = type != dev.cairn.qcow2.format.ClusterType.UNALLOCATED;
+            boolean zero = type == dev.cairn.qcow2.format.ClusterType.ZERO_PLAIN
+                    || type == dev.cairn.qcow2.format.ClusterType.ZERO_ALLOC;
+            if (start >= 0 && (!held || zero != startZero)) {
+                out.range(start, offset - start, startZero);
+                start = -1;
+            }
+            if (held && start < 0) {
+                start = offset;
+                startZero = zero;
+            }
+        }
+        if (start >= 0) {
+            out.range(start, capacity - start, startZero);
+        }
+    }
+
     /** What the active L1 maps at a guest offset (package use: commit, rebase, convert). */
     dev.cairn.qcow2.format.ClusterType clusterType(long guestOffset) throws IOException {
         return dev.cairn.qcow2.format.L2Entry.type(map.activeEntry(guestOffset >> state.clusterBits));

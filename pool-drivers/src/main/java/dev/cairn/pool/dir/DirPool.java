@@ -174,7 +174,8 @@ final class DirPool implements ActivePool {
      */
     @Override
     public SnapshotEngine snapshots(VolumeRef volume) {
-        VolumeFormat format = formatOf(volume);
+        formatOf(volume);
+        // Each call looks the format up again: a raw volume's first external snapshot makes it a qcow2 overlay.
         return new SnapshotEngine() {
             @Override
             public String createSnapshot(VolumeRef target, String snapshotName) {
@@ -183,6 +184,7 @@ final class DirPool implements ActivePool {
 
             @Override
             public String createSnapshot(VolumeRef target, String snapshotName, String kind) {
+                VolumeFormat format = formatOf(target);
                 Path file = existingFile(target);
                 boolean chain = external.hasChain(file, target.name());
                 boolean internalOnes = format.makesOverlays() && !format.listSnapshots(file).isEmpty();
@@ -201,6 +203,7 @@ final class DirPool implements ActivePool {
 
             @Override
             public void revert(VolumeRef target, String snapshotRef) {
+                VolumeFormat format = formatOf(target);
                 if (ExternalSnapshots.isExternal(snapshotRef)) {
                     external.revert(existingFile(target), target.name(), snapshotRef);
                 } else {
@@ -213,12 +216,13 @@ final class DirPool implements ActivePool {
                 if (ExternalSnapshots.isExternal(snapshotRef)) {
                     external.delete(fileOf(target.name()), target.name(), snapshotRef);
                 } else {
-                    format.deleteSnapshot(existingFile(target), snapshotRef);
+                    formatOf(target).deleteSnapshot(existingFile(target), snapshotRef);
                 }
             }
 
             @Override
             public BlockDevice openSnapshot(VolumeRef target, String snapshotRef) {
+                VolumeFormat format = formatOf(target);
                 return ExternalSnapshots.isExternal(snapshotRef) ? external.open(target.name(), snapshotRef)
                         : format.openSnapshot(existingFile(target), snapshotRef);
             }
@@ -232,6 +236,7 @@ final class DirPool implements ActivePool {
                             external.open(target.name(), snapshotRef), progress));
                 }
                 Path source = existingFile(target);
+                VolumeFormat format = formatOf(target);
                 return cloneInto(format, newVolumeName,
                         part -> format.cloneSnapshot(source, snapshotRef, part, progress));
             }
@@ -243,6 +248,7 @@ final class DirPool implements ActivePool {
              */
             @Override
             public StoredVolume cloneHead(VolumeRef target, String newVolumeName, Progress progress) {
+                VolumeFormat format = formatOf(target);
                 Path file = existingFile(target);
                 if (format.makesOverlays() && !external.hasChain(file, target.name())) {
                     return SnapshotEngine.super.cloneHead(target, newVolumeName, progress);
@@ -254,6 +260,7 @@ final class DirPool implements ActivePool {
             @Override
             public void changedExtents(VolumeRef target, String fromSnapshotRef, String toSnapshotRef,
                                        dev.cairn.pool.spi.ExtentSink sink) {
+                VolumeFormat format = formatOf(target);
                 boolean externalRefs = (fromSnapshotRef != null && ExternalSnapshots.isExternal(fromSnapshotRef))
                         || (toSnapshotRef != null && ExternalSnapshots.isExternal(toSnapshotRef))
                         || external.hasChain(existingFile(target), target.name()) || !format.makesOverlays();
@@ -261,13 +268,8 @@ final class DirPool implements ActivePool {
                     format.changedExtents(existingFile(target), fromSnapshotRef, toSnapshotRef, sink);
                     return;
                 }
-                // External chains: every range may differ (allowed by the sink's contract); the exporter
-                // still sends zero ranges as zero records.
-                long capacity = toSnapshotRef == null ? formatOf(target).capacityBytes(existingFile(target))
-                        : external.capacity(target.name(), toSnapshotRef);
-                if (capacity > 0) {
-                    sink.accept(new dev.cairn.pool.spi.Extent(0, capacity, dev.cairn.pool.spi.Extent.Kind.DATA));
-                }
+                external.changedExtents(existingFile(target), format, target.name(), fromSnapshotRef, toSnapshotRef,
+                        sink);
             }
         };
     }

@@ -137,6 +137,62 @@ final class ExternalSnapshots {
         return formatOf(ref).open(existing(volume, ref), false);
     }
 
+    /**
+     * Where {@code toRef} (null: the volume's head) differs from {@code fromRef} (null: a full image), by the
+     * overlays' own allocation: the files from the target down to the base each hold only what changed over
+     * the file below, so the union of what they hold covers every change, without reading data. A base that
+     * is not below the target (another branch), or a raw file on the way, makes the whole range count.
+     */
+    void changedExtents(Path head, VolumeFormat headFormat, String volume, String fromRef, String toRef,
+                        dev.cairn.pool.spi.ExtentSink sink) {
+        Path to = (toRef == null ? head : existing(volume, toRef)).toAbsolutePath().normalize();
+        Path from = fromRef == null ? null : existing(volume, fromRef).toAbsolutePath().normalize();
+        VolumeFormat format = toRef == null ? headFormat : formatOf(toRef);
+        long capacity = format.capacityBytes(to);
+        List<long[]> held = new ArrayList<>();
+        Path current = to;
+        boolean whole = false;
+        while (current != null && !current.equals(from)) {
+            if (!format.makesOverlays()) {
+                whole = true;
+                break;
+            }
+            format.ownExtents(current, extent -> held.add(new long[] {extent.offsetBytes(), extent.endBytes()}));
+            List<Path> backing = format.backingFiles(current);
+            current = backing.isEmpty() ? null : backing.get(0);
+            if (current != null) {
+                format = formatOf(current);
+            }
+        }
+        if (whole || (from != null && current == null)) {
+            if (capacity > 0) {
+                sink.accept(new dev.cairn.pool.spi.Extent(0, capacity, dev.cairn.pool.spi.Extent.Kind.DATA));
+            }
+            return;
+        }
+        held.sort(java.util.Comparator.comparingLong(range -> range[0]));
+        long start = -1;
+        long end = -1;
+        for (long[] range : held) {
+            long clippedEnd = Math.min(range[1], capacity);
+            if (range[0] >= clippedEnd) {
+                continue;
+            }
+            if (start >= 0 && range[0] <= end) {
+                end = Math.max(end, clippedEnd);
+                continue;
+            }
+            if (start >= 0) {
+                sink.accept(new dev.cairn.pool.spi.Extent(start, end - start, dev.cairn.pool.spi.Extent.Kind.DATA));
+            }
+            start = range[0];
+            end = clippedEnd;
+        }
+        if (start >= 0) {
+            sink.accept(new dev.cairn.pool.spi.Extent(start, end - start, dev.cairn.pool.spi.Extent.Kind.DATA));
+        }
+    }
+
     /** The capacity of the snapshot. */
     long capacity(String volume, String ref) {
         return formatOf(ref).capacityBytes(existing(volume, ref));

@@ -123,6 +123,14 @@ public interface VolumeFormat {
         throw noInternalSnapshots();
     }
 
+    /**
+     * Reports the ranges the overlay in {@code file} holds itself (not reading through its backing file), in
+     * offset order, as {@link Extent}s: ZERO where it holds zero clusters, DATA elsewhere.
+     */
+    default void ownExtents(Path file, ExtentSink sink) {
+        throw noInternalSnapshots();
+    }
+
     /** The backing file's format as {@code file} records it, when it has a backing file. */
     default java.util.Optional<String> backingFormat(Path file) {
         return java.util.Optional.empty();

@@ -73,6 +73,15 @@ public final class Qcow2Format implements VolumeFormat {
     }
 
     @Override
+    public void ownExtents(Path file, ExtentSink sink) {
+        withImage(file, false, "read the allocation of", image -> {
+            image.ownRanges((offset, length, zero) ->
+                    sink.accept(new Extent(offset, length, zero ? Extent.Kind.ZERO : Extent.Kind.DATA)));
+            return null;
+        }, null);
+    }
+
+    @Override
     public java.util.Optional<String> backingFormat(Path file) {
         try {
             Qcow2Header header = readHeader(file);
