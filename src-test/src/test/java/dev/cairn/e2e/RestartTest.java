@@ -102,17 +102,8 @@ class RestartTest {
     void aCopyKilledMidwayIsAFailedJobAfterRestartAndLeavesNoPartialVolume(@TempDir Path dir) throws Exception {
         CairnProcess service = CairnProcess.start(dir.resolve("data"));
         try {
-            SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", "fast", "type", "chunk",
-                    "path", dir.resolve("fast").toString())).post("/api/v1/pools").then().statusCode(201);
             // Dense, so that the copy takes a while: it must still run when the service is killed.
-            create(service, "fast", "big", 1024L * MIB);
-            byte[] block = VolumeApiTest.random(32 * MIB, 11);
-            for (long offset = 0; offset < 1024L * MIB; offset += block.length) {
-                SharedService.api(service).contentType(ContentType.BINARY).queryParam("offset", offset).body(block)
-                        .put("/api/v1/pools/fast/volumes/big/content").then().statusCode(200);
-            }
-            SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", "golden"))
-                    .post("/api/v1/pools/fast/volumes/big/snapshots").then().statusCode(201);
+            denseSnapshot(service, dir, "big", 1024L * MIB, "golden");
             String job = SharedService.api(service).contentType(ContentType.JSON)
                     .body(Map.of("name", "copy", "pool", "default"))
                     .post("/api/v1/pools/fast/volumes/big/snapshots/golden/clone").then().statusCode(202)
@@ -140,16 +131,7 @@ class RestartTest {
     void aDeltaApplyKilledAfterStorageChangedIsUndoneAtTheNextStart(@TempDir Path dir) throws Exception {
         CairnProcess service = CairnProcess.start(dir.resolve("data"));
         try {
-            SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", "fast", "type", "chunk",
-                    "path", dir.resolve("fast").toString())).post("/api/v1/pools").then().statusCode(201);
-            create(service, "fast", "source", 256L * MIB);
-            byte[] block = VolumeApiTest.random(32 * MIB, 13);
-            for (long offset = 0; offset < 256L * MIB; offset += block.length) {
-                SharedService.api(service).contentType(ContentType.BINARY).queryParam("offset", offset).body(block)
-                        .put("/api/v1/pools/fast/volumes/source/content").then().statusCode(200);
-            }
-            SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", "shipped"))
-                    .post("/api/v1/pools/fast/volumes/source/snapshots").then().statusCode(201);
+            denseSnapshot(service, dir, "source", 256L * MIB, "shipped");
             Path delta = dir.resolve("full.delta");
             HttpClient client = HttpClient.newHttpClient();
             client.send(HttpRequest.newBuilder(URI.create(service.baseUri()
@@ -256,6 +238,20 @@ class RestartTest {
                 java.nio.file.Files.delete(path);
             }
         }
+    }
+
+    /** A chunk pool "fast" with a volume of random data throughout, snapshotted as {@code snapshot}. */
+    private static void denseSnapshot(CairnProcess service, Path dir, String volume, long capacity, String snapshot) {
+        SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", "fast", "type", "chunk",
+                "path", dir.resolve("fast").toString())).post("/api/v1/pools").then().statusCode(201);
+        create(service, "fast", volume, capacity);
+        byte[] block = VolumeApiTest.random(32 * MIB, volume.hashCode());
+        for (long offset = 0; offset < capacity; offset += block.length) {
+            SharedService.api(service).contentType(ContentType.BINARY).queryParam("offset", offset).body(block)
+                    .put("/api/v1/pools/fast/volumes/" + volume + "/content").then().statusCode(200);
+        }
+        SharedService.api(service).contentType(ContentType.JSON).body(Map.of("name", snapshot))
+                .post("/api/v1/pools/fast/volumes/" + volume + "/snapshots").then().statusCode(201);
     }
 
     private static void create(CairnProcess service, String pool, String name, long capacity) {

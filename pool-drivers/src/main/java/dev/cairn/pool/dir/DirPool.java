@@ -280,29 +280,10 @@ final class DirPool implements ActivePool {
             long total = from.capacityBytes();
             format.create(part, total);
             try (BlockDevice to = format.open(part, true)) {
-                java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(1 << 20);
-                progress.advance(0, total);
-                for (long offset = 0; offset < total; offset += block.capacity()) {
-                    block.clear().limit((int) Math.min(block.capacity(), total - offset));
-                    from.read(offset, block);
-                    block.flip();
-                    if (!isZero(block)) {
-                        to.write(offset, block);
-                    }
-                    progress.advance(offset + block.limit(), total);
-                }
+                dev.cairn.pool.spi.DeviceCopy.nonZeroBlocks(from, to, progress);
                 to.flush();
             }
         }
-    }
-
-    private static boolean isZero(java.nio.ByteBuffer block) {
-        for (int i = block.position(); i < block.limit(); i++) {
-            if (block.get(i) != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -19,7 +19,6 @@ import dev.cairn.web.pool.ActivePools;
 import dev.cairn.web.pool.PoolService;
 import dev.cairn.web.volume.VolumeService;
 import dev.cairn.web.volume.VolumeService.VolumeHandle;
-import java.nio.ByteBuffer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class CloneService {
     private static final Logger LOG = LoggerFactory.getLogger(CloneService.class);
-    private static final int COPY_BLOCK = 1 << 20;
 
     private final PoolService pools;
     private final ActivePools active;
@@ -140,7 +138,7 @@ public class CloneService {
             StoredVolume made = target.createVolume(name, from.capacityBytes(), format);
             VolumeRef ref = new VolumeRef(made.name(), made.format());
             try (BlockDevice to = target.open(ref, true)) {
-                copy(from, to, progress);
+                dev.cairn.pool.spi.DeviceCopy.nonZeroBlocks(from, to, progress);
                 to.flush();
             } catch (RuntimeException e) {
                 target.deleteVolume(ref);
@@ -148,31 +146,6 @@ public class CloneService {
             }
             return target.describe(ref);
         }
-    }
-
-    /** Copies every block that is not all zeroes (a new volume reads zeroes already). */
-    static void copy(BlockDevice from, BlockDevice to, Progress progress) {
-        long total = from.capacityBytes();
-        ByteBuffer block = ByteBuffer.allocate(COPY_BLOCK);
-        progress.advance(0, total);
-        for (long offset = 0; offset < total; offset += COPY_BLOCK) {
-            block.clear().limit((int) Math.min(COPY_BLOCK, total - offset));
-            from.read(offset, block);
-            block.flip();
-            if (!allZero(block)) {
-                to.write(offset, block);
-            }
-            progress.advance(offset + block.limit(), total);
-        }
-    }
-
-    private static boolean allZero(ByteBuffer block) {
-        for (int i = block.position(); i < block.limit(); i += Long.BYTES) {
-            if (block.limit() - i >= Long.BYTES ? block.getLong(i) != 0 : block.get(i) != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
