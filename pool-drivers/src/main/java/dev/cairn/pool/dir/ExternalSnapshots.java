@@ -222,7 +222,8 @@ final class ExternalSnapshots {
                 }
                 List<Path> backing = overlay.backingFiles(file);
                 return !backing.isEmpty() && backing.get(0).getParent().equals(dir.toAbsolutePath().normalize())
-                        && backing.get(0).getFileName().toString().startsWith("." + volume + "@");
+                        && backing.get(0).getFileName().toString().startsWith("." + volume + "@")
+                        && Files.isRegularFile(backing.get(0), java.nio.file.LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
                 throw StorageFailures.translate("read volume '" + volume + "'", e);
             }
