@@ -182,8 +182,7 @@ final class ChunkPool implements ActivePool {
         close();
         Path dir = definition.path();
         try {
-            Files.deleteIfExists(dir.resolve(ChunkStore.DATA_FILE));
-            Files.deleteIfExists(dir.resolve(ChunkStore.METADATA_FILE));
+            ChunkStore.deleteFiles(dir);
         } catch (IOException e) {
             throw StorageFailures.translate("purge pool '" + definition.name() + "'", e);
         }

@@ -120,8 +120,7 @@ public final class ChunkPoolDriver implements PoolDriver {
 
     private static void undo(Path dir, Deque<Path> created) {
         try {
-            Files.deleteIfExists(dir.resolve(ChunkStore.DATA_FILE));
-            Files.deleteIfExists(dir.resolve(ChunkStore.METADATA_FILE));
+            ChunkStore.deleteFiles(dir);
         } catch (IOException ignored) {
             // Best effort: a half-built store has no valid superblock and is rebuilt over next time.
         }

@@ -19,13 +19,16 @@ import java.util.concurrent.TimeUnit;
  * ({@link ShadowTree}); nodes and data chunks are reference counted lazily, so a snapshot is one new
  * device record sharing the origin's root, whatever the device size. A write shadows the path to the
  * leaf; a data chunk is written in place only when it was allocated since the last commit and is not
- * shared, otherwise it is copied on write. Unmapped ranges read as zeros; all-zero whole-chunk writes
+ * shared. A partial write into an unshared chunk of the committed state goes to the intent log
+ * ({@link ChunkLog}) and reaches the chunk once the commit holding it is durable; any other write into
+ * a committed or shared chunk copies it. Unmapped ranges read as zeros; all-zero whole-chunk writes
  * and discards unmap.
  *
  * <p><b>Durability.</b> Changes become durable at a commit: new nodes and refcount pages are written
- * to places the committed state does not use, files are forced, then a checksummed superblock (two
- * alternating slots, generation counter) is written and forced. {@link #open} recovers exactly the
- * last commit. Commits happen on {@link #commit()}, {@link #close()}, every device create, snapshot,
+ * to places the committed state does not use, files (data, intent log, metadata) are forced, then a
+ * checksummed superblock (two alternating slots, generation counter, the log's length and checksum)
+ * is written and forced, then the logged bytes are written into their chunks. {@link #open} recovers
+ * exactly the last commit, replaying its log. Commits happen on {@link #commit()}, {@link #close()}, every device create, snapshot,
  * delete, revert and resize, when space runs out and freed space is waiting for a commit, and every
  * {@link ChunkStoreOptions#autoCommitInterval()} while something changed.
  *
@@ -49,6 +52,7 @@ public final class ChunkStore implements Closeable {
     private final StoreLayout layout;
     private final MetadataFile metadata;
     private final ChunkData data;
+    private final ChunkLog log;
     private final BlockCache cache;
     private final RefcountPages pages;
     private final SpaceMap dataChunks;
@@ -72,6 +76,7 @@ public final class ChunkStore implements Closeable {
         this.nextDeviceId = superblock.nextDeviceId();
         this.metadata = new MetadataFile(files.metadata());
         this.data = new ChunkData(files.data(), layout.chunkSizeBytes());
+        this.log = new ChunkLog(files.log(), layout, superblock.generation());
         this.cache = new BlockCache(options.nodeCacheBytes(), this::writeBack);
         this.pages = new RefcountPages(metadata, cache, layout, files.index());
         this.dataChunks = new SpaceMap(pages, 0, layout.dataChunkCount());
@@ -79,7 +84,7 @@ public final class ChunkStore implements Closeable {
         this.nodes = new NodeStore(metadata, cache, nodeBlocks, layout);
         this.tree = new ShadowTree(nodes, dataChunks);
         this.devices = new DeviceTable(tree, superblock.deviceTableRoot());
-        this.deviceIo = new DeviceIo(tree, dataChunks, data, devices, this::ensureSpace);
+        this.deviceIo = new DeviceIo(tree, dataChunks, data, log, devices, this::ensureSpace);
         this.syncOnCommit = options.syncOnCommit();
         this.autoCommit = startAutoCommit(options);
     }
@@ -125,7 +130,25 @@ public final class ChunkStore implements Closeable {
      *                             the files cannot be read or the store is open elsewhere
      */
     public static ChunkStore open(Path dir, ChunkStoreOptions options) {
-        return new ChunkStore(StoreFiles.open(dir, options), options);
+        ChunkStore store = new ChunkStore(StoreFiles.open(dir, options), options);
+        try {
+            // The chunks must hold the committed generation before anything reads them.
+            store.locked(() -> {
+                store.log.replay(store.committed, store.data);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    /** Deletes a store's files in {@code dir} (those that exist); the store must be closed. */
+    static void deleteFiles(Path dir) throws IOException {
+        java.nio.file.Files.deleteIfExists(dir.resolve(DATA_FILE));
+        java.nio.file.Files.deleteIfExists(dir.resolve(ChunkLog.FILE));
+        java.nio.file.Files.deleteIfExists(dir.resolve(METADATA_FILE));
     }
 
     /** The chunk size chosen at build; the unit of allocation, sharing and diff. */
@@ -405,6 +428,11 @@ public final class ChunkStore implements Closeable {
         } catch (IOException ignored) {
             // As above.
         }
+        try {
+            log.close();
+        } catch (IOException ignored) {
+            // As above.
+        }
     }
 
     /** Commits a change the caller just made. */
@@ -423,13 +451,15 @@ public final class ChunkStore implements Closeable {
         cache.flushDirty();
         if (syncOnCommit) {
             data.force();
+            log.force();
         }
         // In the new generation, entries freed in this transaction are free, so its index counts them
         // so; nothing allocates before the superblock below is durable (the lock is held throughout).
         dataChunks.releasePending();
         nodeBlocks.releasePending();
         ByteBuffer index = pages.encodeIndexForCommit();
-        Superblock next = committed.next(RefcountPages.checksum(index), devices.root(), nextDeviceId);
+        Superblock next = committed.next(RefcountPages.checksum(index), devices.root(), nextDeviceId,
+                log.bytes(), log.checksum());
         // The index copy of the next generation: the committed generation uses the other copy.
         metadata.write(layout.indexStartBlock(next.slot()), index);
         if (syncOnCommit) {
@@ -444,9 +474,29 @@ public final class ChunkStore implements Closeable {
         }
         committed = next;
         changedSinceCommit = false;
+        applyLog();
         // The new generation references what this transaction allocated: no more writing it in place.
         dataChunks.endTransaction();
         nodeBlocks.endTransaction();
+    }
+
+    /**
+     * The new generation is durable with its log: its chunks may now take the logged bytes, forced
+     * at once so that the commit's time includes them (the next commit's force would otherwise pay
+     * for them). A failure here does not undo the commit, so it is not the caller's failure: the store
+     * is marked failed and the replay at the next open finishes the apply.
+     */
+    private void applyLog() {
+        try {
+            if (log.applyCommitted(data) && syncOnCommit) {
+                data.force();
+            }
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            System.getLogger(ChunkStore.class.getName()).log(System.Logger.Level.ERROR,
+                    "writing the intent log into its chunks failed after commit " + committed.generation()
+                            + "; the store must be reopened", e);
+        }
     }
 
     /**
@@ -461,6 +511,8 @@ public final class ChunkStore implements Closeable {
         if (dataChunks.pendingEntries() > 0 || nodeBlocks.pendingEntries() > 0) {
             // Freed entries wait for a commit before they may be reused.
             commitChange();
+            // The commit may have failed the store after it became durable (applyLog): stop here.
+            checkUsable();
             if (fits(dataNeeded, nodesWanted)) {
                 return;
             }

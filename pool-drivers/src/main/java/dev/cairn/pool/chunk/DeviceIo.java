@@ -20,15 +20,18 @@ final class DeviceIo {
     private final ShadowTree tree;
     private final SpaceMap dataChunks;
     private final ChunkData data;
+    private final ChunkLog log;
     private final DeviceTable devices;
     private final SpaceGuard space;
     private final int chunkSizeBytes;
     private final byte[] zeros;
 
-    DeviceIo(ShadowTree tree, SpaceMap dataChunks, ChunkData data, DeviceTable devices, SpaceGuard space) {
+    DeviceIo(ShadowTree tree, SpaceMap dataChunks, ChunkData data, ChunkLog log, DeviceTable devices,
+             SpaceGuard space) {
         this.tree = tree;
         this.dataChunks = dataChunks;
         this.data = data;
+        this.log = log;
         this.devices = devices;
         this.space = space;
         this.chunkSizeBytes = data.chunkSizeBytes();
@@ -44,7 +47,7 @@ final class DeviceIo {
             if (chunk == ShadowTree.ABSENT) {
                 java.util.Arrays.fill(buf, off + done, off + done + n, (byte) 0);
             } else {
-                data.read(chunk, inChunk, buf, off + done, n);
+                readChunk(chunk, inChunk, buf, off + done, n);
             }
             done += n;
         }
@@ -163,9 +166,21 @@ final class DeviceIo {
         return chunk;
     }
 
+    /**
+     * Runs inside the mapping update, after the path to the leaf is shadowed: the leaf is this
+     * device's own, so a count of 1 on {@code old} means no other device reaches it.
+     */
     private long overwriteChunk(long old, int inChunk, byte[] buf, int off, int len) throws IOException {
         if (dataChunks.writableInPlace(old)) {
             data.write(old, inChunk, buf, off, len);
+            return old;
+        }
+        if (len < chunkSizeBytes && dataChunks.refcount(old) == 1 && log.fits(len)
+                && log.loggedBytes(old) + len <= chunkSizeBytes) {
+            // Part of the committed state but unshared: the bytes wait in the intent log until this
+            // transaction commits (ChunkLog), instead of a whole-chunk copy. Past a chunk's worth of
+            // logged bytes a copy is cheaper to read back, so the chunk is copied after all.
+            log.append(old, inChunk, buf, off, len);
             return old;
         }
         // Shared, or part of the committed state: copy on write, once, to a new chunk.
@@ -174,12 +189,18 @@ final class DeviceIo {
             data.write(copy, 0, buf, off, len);
         } else {
             byte[] whole = new byte[chunkSizeBytes];
-            data.read(old, 0, whole, 0, chunkSizeBytes);
+            readChunk(old, 0, whole, 0, chunkSizeBytes);
             System.arraycopy(buf, off, whole, inChunk, len);
             data.write(copy, 0, whole, 0, chunkSizeBytes);
         }
         dataChunks.decrement(old);
         return copy;
+    }
+
+    /** A chunk's bytes as this transaction sees them: the data file with the intent log's bytes over it. */
+    private void readChunk(long chunk, int inChunk, byte[] buf, int off, int len) throws IOException {
+        data.read(chunk, inChunk, buf, off, len);
+        log.overlay(chunk, inChunk, buf, off, len);
     }
 
     private Device store(Device device) throws IOException {

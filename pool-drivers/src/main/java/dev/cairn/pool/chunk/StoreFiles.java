@@ -21,8 +21,9 @@ import java.util.List;
  * @param index      the refcount index it names
  * @param metadata   the metadata file, locked for this process
  * @param data       the data file
+ * @param log        the intent log file ({@link ChunkLog})
  */
-record StoreFiles(Superblock superblock, int[] index, FileChannel metadata, FileChannel data) {
+record StoreFiles(Superblock superblock, int[] index, FileChannel metadata, FileChannel data, FileChannel log) {
 
     /** New, empty files for {@code layout}; the state is generation 0, which is only in memory until the first commit. */
     static StoreFiles build(Path dir, StoreLayout layout, ChunkStoreOptions options) {
@@ -36,8 +37,9 @@ record StoreFiles(Superblock superblock, int[] index, FileChannel metadata, File
             metadata = options.channelOpener().open(metadataPath);
             lockExclusively(metadata, dir);
             FileChannel data = options.channelOpener().open(dir.resolve(ChunkStore.DATA_FILE));
+            FileChannel log = options.channelOpener().open(dir.resolve(ChunkLog.FILE));
             Superblock empty = new Superblock(layout, 0, 0, NodeStore.NO_NODE, 1);
-            return new StoreFiles(empty, RefcountPages.emptyIndex(layout), metadata, data);
+            return new StoreFiles(empty, RefcountPages.emptyIndex(layout), metadata, data, log);
         } catch (IOException | RuntimeException e) {
             throw failed(metadata, e, "cannot build chunk store in " + dir);
         }
@@ -62,7 +64,9 @@ record StoreFiles(Superblock superblock, int[] index, FileChannel metadata, File
                 int[] index = readIndex(file, candidate);
                 if (index != null) {
                     FileChannel data = options.channelOpener().open(dir.resolve(ChunkStore.DATA_FILE));
-                    return new StoreFiles(candidate, index, metadata, data);
+                    // Stores written before the intent log existed have no log file: it is made empty.
+                    FileChannel log = options.channelOpener().open(dir.resolve(ChunkLog.FILE));
+                    return new StoreFiles(candidate, index, metadata, data, log);
                 }
             }
             throw ChunkStoreException.corrupt("no valid superblock with a valid refcount index in " + dir);

@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>On-disk layout (little-endian, the rest of the block is zero):
  * <pre>
  * 0   8 bytes magic "CAIRNCS1"
- * 8   u32 format version (1)
+ * 8   u32 format version (2; version 1 ends at byte 64 with its CRC and has no intent log)
  * 12  u32 chunk size in bytes
  * 16  u64 generation
  * 24  u64 data chunk count
@@ -22,14 +22,24 @@ import java.util.Optional;
  * 44  u32 CRC32C of the refcount index copy {@code generation % 2}
  * 48  u64 device table root block (0 = no devices)
  * 56  u64 next device id
- * 64  u32 CRC32C of bytes 0..64
+ * 64  u64 bytes of this generation's intent log, in log slot {@code generation % 2} ({@link ChunkLog})
+ * 72  u32 CRC32C of those log bytes
+ * 76  u32 CRC32C of bytes 0..76
  * </pre>
  */
-record Superblock(StoreLayout layout, long generation, int indexCrc, long deviceTableRoot, long nextDeviceId) {
+record Superblock(StoreLayout layout, long generation, int indexCrc, long deviceTableRoot, long nextDeviceId,
+                  long logBytes, int logCrc) {
 
     static final byte[] MAGIC = "CAIRNCS1".getBytes(StandardCharsets.US_ASCII);
-    static final int FORMAT_VERSION = 1;
-    static final int CHECKED_BYTES = 64;
+    static final int FORMAT_VERSION = 2;
+    static final int CHECKED_BYTES = 76;
+    /** Version 1 (no intent log) is still read; it is written as version 2 at the next commit. */
+    static final int VERSION_1_CHECKED_BYTES = 64;
+
+    /** A superblock whose generation has an empty intent log. */
+    Superblock(StoreLayout layout, long generation, int indexCrc, long deviceTableRoot, long nextDeviceId) {
+        this(layout, generation, indexCrc, deviceTableRoot, nextDeviceId, 0, 0);
+    }
 
     ByteBuffer encode() {
         ByteBuffer block = ByteBuffer.allocate(StoreLayout.BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -43,7 +53,9 @@ record Superblock(StoreLayout layout, long generation, int indexCrc, long device
         block.putInt(44, indexCrc);
         block.putLong(48, deviceTableRoot);
         block.putLong(56, nextDeviceId);
-        block.putInt(CHECKED_BYTES, checksum(block));
+        block.putLong(64, logBytes);
+        block.putInt(72, logCrc);
+        block.putInt(CHECKED_BYTES, checksum(block, CHECKED_BYTES));
         return block;
     }
 
@@ -52,27 +64,37 @@ record Superblock(StoreLayout layout, long generation, int indexCrc, long device
         block.order(ByteOrder.LITTLE_ENDIAN);
         byte[] magic = new byte[MAGIC.length];
         block.get(0, magic);
-        if (!java.util.Arrays.equals(magic, MAGIC) || block.getInt(CHECKED_BYTES) != checksum(block)) {
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
             return Optional.empty();
         }
-        if (block.getInt(8) != FORMAT_VERSION) {
-            throw ChunkStoreException.corrupt("unsupported chunk store format version " + block.getInt(8));
+        int version = block.getInt(8);
+        if (version != FORMAT_VERSION && version != 1) {
+            // A torn write cannot produce this: magic and version are the same in every version-2 write.
+            throw ChunkStoreException.corrupt("unsupported chunk store format version " + version);
         }
+        int checkedBytes = version == 1 ? VERSION_1_CHECKED_BYTES : CHECKED_BYTES;
+        if (block.getInt(checkedBytes) != checksum(block, checkedBytes)) {
+            return Optional.empty();
+        }
+        long logBytes = version == 1 ? 0 : block.getLong(64);
+        int logCrc = version == 1 ? 0 : block.getInt(72);
         StoreLayout layout = new StoreLayout(block.getInt(12), block.getLong(24), block.getLong(32),
                 block.getInt(40));
         return Optional.of(new Superblock(layout, block.getLong(16), block.getInt(44), block.getLong(48),
-                block.getLong(56)));
+                block.getLong(56), logBytes, logCrc));
     }
 
     int slot() {
         return (int) (generation & 1);
     }
 
-    Superblock next(int newIndexCrc, long newDeviceTableRoot, long newNextDeviceId) {
-        return new Superblock(layout, generation + 1, newIndexCrc, newDeviceTableRoot, newNextDeviceId);
+    Superblock next(int newIndexCrc, long newDeviceTableRoot, long newNextDeviceId, long newLogBytes,
+                    int newLogCrc) {
+        return new Superblock(layout, generation + 1, newIndexCrc, newDeviceTableRoot, newNextDeviceId,
+                newLogBytes, newLogCrc);
     }
 
-    private static int checksum(ByteBuffer block) {
-        return BlockCrc.of(block, 0, CHECKED_BYTES);
+    private static int checksum(ByteBuffer block, int checkedBytes) {
+        return BlockCrc.of(block, 0, checkedBytes);
     }
 }

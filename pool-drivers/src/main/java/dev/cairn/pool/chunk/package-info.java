@@ -4,8 +4,11 @@
  *
  * <h2>Files</h2>
  * A pool directory holds {@code chunks.data}, the data chunks (chunk {@code n} at byte
- * {@code n * chunkSize}, sparse), and {@code chunks.meta}, an array of 4 KiB blocks. All integers are
- * little-endian; every metadata block carries a CRC32C.
+ * {@code n * chunkSize}, sparse), {@code chunks.meta}, an array of 4 KiB blocks, and
+ * {@code chunks.log}, the intent log of small writes into committed chunks: two 64 MiB slots
+ * (generation g logs in slot g % 2), records of chunk, offset, length and bytes ({@code ChunkLog}).
+ * All integers are little-endian; every metadata block carries a CRC32C; the superblock carries the
+ * length and CRC32C of its generation's log.
  *
  * <h2>Metadata file</h2>
  * <pre>
@@ -18,7 +21,8 @@
  * <ul>
  * <li><b>Superblock</b>: magic {@code CAIRNCS1}, format version, chunk size, generation, data chunk
  *     count, node block count, node fanout, CRC of its refcount index copy, device table root, next
- *     device id, CRC of the first 64 bytes. Open takes the valid slot with the higher generation.</li>
+ *     device id, intent log length and CRC (version 2), CRC of the first 76 bytes (64 in version 1,
+ *     which had no log and is still read). Open takes the valid slot with the higher generation.</li>
  * <li><b>Refcount index</b>: one u32 per refcount page: bit 31 the slot holding the committed copy,
  *     bit 30 "ever written" (unwritten pages are all zero and never read), bits 0..29 the free
  *     entries of the page.</li>
@@ -35,9 +39,13 @@
  * shadowing a shared node copies it and moves one reference down to each child. Between commits,
  * only blocks and chunks allocated since the last commit are changed in place; everything the
  * committed state references is shadowed, and blocks freed since the last commit are not reused
- * until the next one. Refcount pages are not shadowed but written to their spare slot. A commit
- * writes dirty nodes and pages, forces the data and metadata files, writes the refcount index
- * copy of the next generation, forces, writes the superblock into the other slot, and forces.
+ * until the next one. A partial write into a committed chunk no other device shares goes to the
+ * intent log instead of a whole-chunk copy; reads lay the log over the chunk. Refcount pages are
+ * not shadowed but written to their spare slot. A commit writes dirty nodes and pages, forces the
+ * data, log and metadata files, writes the refcount index copy of the next generation, forces,
+ * writes the superblock (naming the log) into the other slot, and forces; then it writes the logged
+ * bytes into their chunks and forces the data file. Open replays the committed generation's log, so
+ * a crash during that last step still reopens exactly the commit.
  *
  * <h2>Thread-safety</h2>
  * One lock per store guards all state (see {@link dev.cairn.pool.chunk.ChunkStore}).

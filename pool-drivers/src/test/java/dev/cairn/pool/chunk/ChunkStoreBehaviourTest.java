@@ -43,6 +43,40 @@ class ChunkStoreBehaviourTest {
     }
 
     @Test
+    void aSmallOverwriteOfACommittedChunkIsLoggedNotCopiedAndReplayedAtOpen() throws IOException {
+        long id;
+        try (ChunkStore store = ChunkStore.create(dir, CHUNK, options(16))) {
+            id = store.createDevice(2 * CHUNK);
+            store.write(id, 0, filled(CHUNK, 1), 0, CHUNK);
+            store.commit();
+            store.write(id, 10, filled(100, 2), 0, 100);
+            assertThat(read(store, id, 0, 12)).containsExactly(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2);
+            assertThat(store.storeAllocatedBytes()).as("no copy of the chunk").isEqualTo(CHUNK);
+            store.commit();
+        }
+        Path data = dir.resolve(ChunkStore.DATA_FILE);
+        try (FileChannel file = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer applied = ByteBuffer.allocate(100);
+            file.read(applied, 10);
+            assertThat(applied.array()).as("the commit wrote the logged bytes into chunk 0").isEqualTo(filled(100, 2));
+            // As if the machine stopped after the superblock, before the logged bytes reached the chunk.
+            file.write(ByteBuffer.wrap(filled(100, 1)), 10);
+        }
+        try (ChunkStore store = ChunkStore.open(dir, options(16))) {
+            assertThat(read(store, id, 0, CHUNK)).isEqualTo(concat(filled(10, 1), filled(100, 2), filled(CHUNK - 110, 1)));
+            assertThat(store.check().clean()).isTrue();
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteBuffer all = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(part -> part.length).sum());
+        for (byte[] part : parts) {
+            all.put(part);
+        }
+        return all.array();
+    }
+
+    @Test
     void buildRejectsBadChunkSizesAndAnExistingStore() {
         assertThatThrownBy(() -> ChunkStore.create(dir, 3000, options(16))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ChunkStore.create(dir, 2 << 20, options(16))).isInstanceOf(IllegalArgumentException.class);

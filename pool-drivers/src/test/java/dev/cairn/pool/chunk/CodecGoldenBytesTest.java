@@ -20,20 +20,35 @@ class CodecGoldenBytesTest {
     @Test
     void superblockEncodesToTheDocumentedBytesAndBack() {
         StoreLayout layout = new StoreLayout(4096, 2048, 16384, 254);
-        Superblock superblock = new Superblock(layout, 7, 0x12345678, 99, 5);
+        Superblock superblock = new Superblock(layout, 7, 0x12345678, 99, 5, 0x1010, 0x0a0b0c0d);
         byte[] expected = new byte[4096];
         put(expected, 0, "434149524e435331"       // "CAIRNCS1"
-                + "01000000" + "00100000"           // version 1, chunk size 4096
+                + "02000000" + "00100000"           // version 2, chunk size 4096
                 + "0700000000000000"                // generation 7
                 + "0008000000000000"                // 2048 data chunks
                 + "0040000000000000"                // 16384 node blocks
                 + "fe000000" + "78563412"           // fanout 254, index CRC
                 + "6300000000000000"                // device table root 99
-                + "0500000000000000");              // next device id 5
-        putLittleEndianInt(expected, 64, crc(expected, 0, 64));
+                + "0500000000000000"                // next device id 5
+                + "1010000000000000"                // 4112 intent log bytes
+                + "0d0c0b0a");                      // intent log CRC
+        putLittleEndianInt(expected, 76, crc(expected, 0, 76));
 
         assertThat(HEX.formatHex(bytes(superblock.encode()))).isEqualTo(HEX.formatHex(expected));
         assertThat(Superblock.decode(ByteBuffer.wrap(expected))).contains(superblock);
+    }
+
+    @Test
+    void versionOneSuperblockReadsWithAnEmptyIntentLog() {
+        StoreLayout layout = new StoreLayout(4096, 2048, 16384, 254);
+        byte[] image = new byte[4096];
+        put(image, 0, "434149524e435331" + "01000000" + "00100000" + "0700000000000000"
+                + "0008000000000000" + "0040000000000000" + "fe000000" + "78563412"
+                + "6300000000000000" + "0500000000000000");
+        putLittleEndianInt(image, 64, crc(image, 0, 64));
+
+        assertThat(Superblock.decode(ByteBuffer.wrap(image)))
+                .contains(new Superblock(layout, 7, 0x12345678, 99, 5, 0, 0));
     }
 
     @Test
