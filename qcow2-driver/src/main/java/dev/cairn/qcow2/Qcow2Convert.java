@@ -3,6 +3,7 @@ package dev.cairn.qcow2;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -38,20 +39,30 @@ public final class Qcow2Convert {
             Qcow2CreateOptions sized = new Qcow2CreateOptions(sizeBytes, options.clusterBits(),
                     options.refcountOrder(), options.lazyRefcounts(), options.backingFile(), options.backingFormat(),
                     options.compat());
-            try (Qcow2Image image = Qcow2Image.create(target, sized)) {
-                int clusterSize = image.clusterSize();
-                int chunk = Math.max(CHUNK_BYTES, clusterSize);
-                byte[] buffer = new byte[chunk];
-                for (long offset = 0; offset < sizeBytes; offset += chunk) {
-                    int len = (int) Math.min(chunk, sizeBytes - offset);
-                    readFully(in, offset, buffer, len);
-                    java.util.Arrays.fill(buffer, len, buffer.length, (byte) 0);
-                    if (compress) {
-                        writeCompressedClusters(image, offset, buffer, len, clusterSize);
-                    } else {
-                        writeNonZeroClusters(image, offset, buffer, len, clusterSize);
-                    }
-                }
+            // A new file nothing reads before it is closed: ordering barriers would only cost time
+            // (WriteOrdering.DEFERRED_TO_CLOSE); on any failure the half-written target is removed.
+            try (Qcow2Image image = Qcow2Image.create(target, sized, WriteOrdering.DEFERRED_TO_CLOSE)) {
+                copyRaw(in, sizeBytes, image, compress);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(target);
+                throw e;
+            }
+        }
+    }
+
+    private static void copyRaw(FileChannel in, long sizeBytes, Qcow2Image image, boolean compress)
+            throws IOException {
+        int clusterSize = image.clusterSize();
+        int chunk = Math.max(CHUNK_BYTES, clusterSize);
+        byte[] buffer = new byte[chunk];
+        for (long offset = 0; offset < sizeBytes; offset += chunk) {
+            int len = (int) Math.min(chunk, sizeBytes - offset);
+            readFully(in, offset, buffer, len);
+            java.util.Arrays.fill(buffer, len, buffer.length, (byte) 0);
+            if (compress) {
+                writeCompressedClusters(image, offset, buffer, len, clusterSize);
+            } else {
+                writeNonZeroClusters(image, offset, buffer, len, clusterSize);
             }
         }
     }
@@ -60,7 +71,7 @@ public final class Qcow2Convert {
             throws IOException {
         int runStart = -1;
         for (int at = 0; at <= len; at += clusterSize) {
-            boolean zero = at == len || isZero(buffer, at, Math.min(clusterSize, len - at));
+            boolean zero = at == len || ZeroBytes.isZero(buffer, at, Math.min(clusterSize, len - at));
             if (!zero && runStart < 0) {
                 runStart = at;
             } else if (zero && runStart >= 0) {
@@ -74,7 +85,7 @@ public final class Qcow2Convert {
             int clusterSize) throws IOException {
         for (int at = 0; at < len; at += clusterSize) {
             int size = (int) Math.min(clusterSize, image.capacityBytes() - offset - at);
-            if (!isZero(buffer, at, Math.min(size, len - at))) {
+            if (!ZeroBytes.isZero(buffer, at, Math.min(size, len - at))) {
                 image.writeCompressed(offset + at, buffer, at, size);
             }
         }
@@ -102,7 +113,7 @@ public final class Qcow2Convert {
             for (long offset = 0; offset < sizeBytes; offset += CHUNK_BYTES) {
                 int len = (int) Math.min(CHUNK_BYTES, sizeBytes - offset);
                 source.read(offset, buffer, 0, len);
-                if (!isZero(buffer, 0, len)) {
+                if (!ZeroBytes.isZero(buffer, 0, len)) {
                     ByteBuffer data = ByteBuffer.wrap(buffer, 0, len);
                     long position = offset;
                     while (data.hasRemaining()) {
@@ -128,14 +139,5 @@ public final class Qcow2Convert {
             }
             position += count;
         }
-    }
-
-    private static boolean isZero(byte[] data, int from, int len) {
-        for (int i = from; i < from + len; i++) {
-            if (data[i] != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }
