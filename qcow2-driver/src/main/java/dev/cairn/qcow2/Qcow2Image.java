@@ -263,7 +263,11 @@ public final class Qcow2Image implements BackingLayer {
         };
     }
 
-    private static String probeFormat(Path file) throws IOException {
+    /**
+     * "qcow2" when the file starts with the qcow2 magic, else "raw" (QEMU's probe, for tools given
+     * no format; images the service stores always name their backing format).
+     */
+    public static String probeFormat(Path file) throws IOException {
         try (HostFile host = HostFile.open(file, false)) {
             byte[] magic = host.read(0, 4);
             return ByteBuffer.wrap(magic).getInt() == HeaderCodec.MAGIC ? "qcow2" : "raw";
@@ -564,6 +568,16 @@ public final class Qcow2Image implements BackingLayer {
         if (start >= 0) {
             out.range(start, capacity - start, startZero);
         }
+    }
+
+    /** The raw active L2 entry of the cluster holding a guest offset (package use: map). */
+    long activeEntry(long guestOffset) throws IOException {
+        return map.activeEntry(guestOffset >> state.clusterBits);
+    }
+
+    /** The opened backing layer, or null (package use: map). */
+    BackingLayer backingLayer() {
+        return state.backing;
     }
 
     /** What the active L1 maps at a guest offset (package use: commit, rebase, convert). */

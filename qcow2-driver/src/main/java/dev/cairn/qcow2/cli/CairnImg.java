@@ -19,12 +19,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cairn-img}: a small qemu-img look-alike over the Cairn qcow2 engine (create, info,
- * check, snapshot, convert), plus {@code delta export|apply|verify} (docs/delta-format.md). Exit codes follow qemu-img: 0 success, 1 failure; check uses
- * 0 clean, 2 corrupt, 3 leaks only.
+ * check, snapshot, convert, commit, rebase, compare, map), plus {@code delta export|apply|verify} (docs/delta-format.md). Exit codes follow qemu-img: 0 success, 1 failure; check uses
+ * 0 clean, 2 corrupt, 3 leaks only; compare 0 equal, 1 different, 2 error.
  */
 @Command(name = "cairn-img", mixinStandardHelpOptions = true, subcommands = {
     CairnImg.Create.class, CairnImg.Info.class, CairnImg.Check.class, CairnImg.Snapshot.class,
-    CairnImg.Convert.class, DeltaCommand.class})
+    CairnImg.Convert.class, ChainCommands.Commit.class, ChainCommands.Rebase.class, ChainCommands.Compare.class,
+    ChainCommands.Map.class, DeltaCommand.class})
 public final class CairnImg {
 
     public static void main(String[] args) {

@@ -1,44 +1,23 @@
 package dev.cairn.qcow2.cli;
 
+import static dev.cairn.qcow2.cli.CliRun.cairnImg;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.cairn.qcow2.QemuTool;
+import dev.cairn.qcow2.cli.CliRun.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CairnImgTest {
 
+    private static String qemuImg(String... args) throws Exception {
+        return QemuTool.img(args).ok().stdout();
+    }
+
     @TempDir
     Path dir;
-
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run cairnImg(String... args) {
-        CommandLine commandLine = CairnImg.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int code = commandLine.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static String qemuImg(String... args) throws Exception {
-        String[] command = new String[args.length + 1];
-        command[0] = "qemu-img";
-        System.arraycopy(args, 0, command, 1, args.length);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
-    }
 
     @Test
     void createWithQemuStyleOptionsProducesWhatQemuImgReads() throws Exception {
