@@ -33,6 +33,7 @@ final class HostFile implements Closeable {
     private final Path path;
     private final boolean writable;
     private final boolean barriersDeferred;
+    private final boolean neverForced;
     private boolean unsynced;
     /** File length, tracked here so that bounds checks cost no system call. */
     private long sizeBytes = -1;
@@ -41,7 +42,8 @@ final class HostFile implements Closeable {
         this.path = path;
         this.channel = channel;
         this.writable = writable;
-        this.barriersDeferred = ordering == WriteOrdering.DEFERRED_TO_CLOSE;
+        this.barriersDeferred = ordering != WriteOrdering.ORDERED;
+        this.neverForced = ordering == WriteOrdering.UNSYNCED;
     }
 
     static HostFile open(Path path, boolean writable) throws IOException {
@@ -69,7 +71,7 @@ final class HostFile implements Closeable {
         return writable;
     }
 
-    /** Whether barriers are skipped ({@link WriteOrdering#DEFERRED_TO_CLOSE}). */
+    /** Whether barriers are skipped (any ordering but {@link WriteOrdering#ORDERED}). */
     boolean barriersDeferred() {
         return barriersDeferred;
     }
@@ -136,7 +138,8 @@ final class HostFile implements Closeable {
 
     /**
      * Makes every earlier write durable before any later one can be (fdatasync); nothing under
-     * {@link WriteOrdering#DEFERRED_TO_CLOSE}, whose only durability point is {@link #force()}.
+     * {@link WriteOrdering#DEFERRED_TO_CLOSE} or {@link WriteOrdering#UNSYNCED}, whose only durability
+     * point is {@link #force()}.
      */
     void barrier() throws IOException {
         if (!barriersDeferred) {
@@ -144,9 +147,9 @@ final class HostFile implements Closeable {
         }
     }
 
-    /** Makes every earlier write durable (fdatasync), whatever the ordering. */
+    /** Makes every earlier write durable (fdatasync), unless the file is {@link WriteOrdering#UNSYNCED}. */
     void force() throws IOException {
-        if (unsynced) {
+        if (unsynced && !neverForced) {
             channel.force(false);
             unsynced = false;
             WriteInterceptor hook = interceptor;

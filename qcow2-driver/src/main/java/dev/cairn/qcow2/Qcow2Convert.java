@@ -34,6 +34,16 @@ public final class Qcow2Convert {
      */
     public static void rawToQcow2(Path source, Path target, Qcow2CreateOptions options, boolean compress)
             throws IOException {
+        rawToQcow2(source, target, options, compress, WriteOrdering.DEFERRED_TO_CLOSE);
+    }
+
+    /**
+     * As {@link #rawToQcow2(Path, Path, Qcow2CreateOptions, boolean)}, writing the target with
+     * {@code targetOrdering}: {@link WriteOrdering#DEFERRED_TO_CLOSE} (durable when this returns) or
+     * {@link WriteOrdering#UNSYNCED} (never forced, as qemu-img's default cache mode).
+     */
+    public static void rawToQcow2(Path source, Path target, Qcow2CreateOptions options, boolean compress,
+            WriteOrdering targetOrdering) throws IOException {
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
             long sizeBytes = in.size();
             Qcow2CreateOptions sized = new Qcow2CreateOptions(sizeBytes, options.clusterBits(),
@@ -41,7 +51,7 @@ public final class Qcow2Convert {
                     options.compat());
             // A new file nothing reads before it is closed: ordering barriers would only cost time
             // (WriteOrdering.DEFERRED_TO_CLOSE); on any failure the half-written target is removed.
-            try (Qcow2Image image = Qcow2Image.create(target, sized, WriteOrdering.DEFERRED_TO_CLOSE)) {
+            try (Qcow2Image image = Qcow2Image.create(target, sized, targetOrdering)) {
                 copyRaw(in, sizeBytes, image, compress);
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(target);
@@ -91,22 +101,37 @@ public final class Qcow2Convert {
         }
     }
 
-    /** Writes the active content of a qcow2 image (with its backing chain) to a sparse raw file. */
+    /**
+     * Writes the active content of a qcow2 image (with its backing chain) to a sparse raw file,
+     * durable when this returns.
+     */
     public static void toRaw(Path source, Path target) throws IOException {
+        toRaw(source, target, WriteOrdering.DEFERRED_TO_CLOSE);
+    }
+
+    /** As {@link #toRaw(Path, Path)}; {@link WriteOrdering#UNSYNCED} skips the final force. */
+    public static void toRaw(Path source, Path target, WriteOrdering targetOrdering) throws IOException {
         try (Qcow2Image image = Qcow2Image.open(source, false)) {
-            writeRaw(image.capacityBytes(), image::read, target);
+            writeRaw(image.capacityBytes(), image::read, target, targetOrdering);
         }
     }
 
     /** Writes the content an internal snapshot (ID first, then name) captured to a raw file. */
     public static void snapshotToRaw(Path source, String snapshotIdOrName, Path target) throws IOException {
+        snapshotToRaw(source, snapshotIdOrName, target, WriteOrdering.DEFERRED_TO_CLOSE);
+    }
+
+    /** As {@link #snapshotToRaw(Path, String, Path)}; {@link WriteOrdering#UNSYNCED} skips the final force. */
+    public static void snapshotToRaw(Path source, String snapshotIdOrName, Path target, WriteOrdering targetOrdering)
+            throws IOException {
         try (Qcow2Image image = Qcow2Image.open(source, false)) {
             SnapshotReader reader = image.snapshotReader(snapshotIdOrName);
-            writeRaw(reader.capacityBytes(), reader::read, target);
+            writeRaw(reader.capacityBytes(), reader::read, target, targetOrdering);
         }
     }
 
-    private static void writeRaw(long sizeBytes, SnapshotReader.Source source, Path target) throws IOException {
+    private static void writeRaw(long sizeBytes, SnapshotReader.Source source, Path target,
+            WriteOrdering targetOrdering) throws IOException {
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             byte[] buffer = new byte[CHUNK_BYTES];
@@ -125,7 +150,9 @@ public final class Qcow2Convert {
             if (out.size() < sizeBytes) {
                 out.write(ByteBuffer.allocate(1), sizeBytes - 1);
             }
-            out.force(false);
+            if (targetOrdering != WriteOrdering.UNSYNCED) {
+                out.force(false);
+            }
         }
     }
 

@@ -21,5 +21,12 @@ public enum WriteOrdering {
      * cache and flushes at the end): a crash before that flush may leave the file in any state,
      * and its creator must treat such a file as garbage. Never for a live image.
      */
-    DEFERRED_TO_CLOSE
+    DEFERRED_TO_CLOSE,
+
+    /**
+     * As {@link #DEFERRED_TO_CLOSE}, but nothing is ever forced, not even at close: the file is as
+     * durable as the page cache makes it, as with {@code qemu-img convert}'s default cache mode
+     * ({@code unsafe}). Only on a caller's explicit request ({@code cairn-img convert -t unsafe}).
+     */
+    UNSYNCED
 }

@@ -90,4 +90,18 @@ class WriteOrderingTest {
         HostFile.interceptor = null;
         QemuTool.checkClean(image);
     }
+
+    @Test
+    void unsyncedImageIsNeverForcedYetComplete() throws Exception {
+        Path image = dir.resolve("unsynced.qcow2");
+        AtomicInteger barriers = countBarriers();
+        try (Qcow2Image qcow2 = Qcow2Image.create(image, Qcow2CreateOptions.ofCapacity(64L << 20).withClusterBits(9),
+                WriteOrdering.UNSYNCED)) {
+            scatter(qcow2, null, 100);
+        }
+        assertThat(barriers.get()).as("no force, not even at close").isZero();
+        HostFile.interceptor = null;
+        QemuTool.checkClean(image);
+        QemuTool.io(image, "read -P 1 0 512", "read -P 100 " + (99L * 32 * 1024 + 512L * 35) + " 512").ok();
+    }
 }
