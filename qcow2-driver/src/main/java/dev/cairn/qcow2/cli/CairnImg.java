@@ -6,6 +6,7 @@ import dev.cairn.qcow2.Qcow2CreateOptions;
 import dev.cairn.qcow2.Qcow2Image;
 import dev.cairn.qcow2.Qcow2Snapshot;
 import dev.cairn.qcow2.RepairMode;
+import dev.cairn.qcow2.WriteOrdering;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -182,7 +183,7 @@ public final class CairnImg {
         }
     }
 
-    @Command(name = "convert", description = "Convert raw <-> qcow2 (-l exports a snapshot).")
+    @Command(name = "convert", description = "Convert raw <-> qcow2 (-l exports a snapshot, -c compresses).")
     static final class Convert implements Callable<Integer> {
         @Option(names = "-f", required = true, description = "source format: raw | qcow2")
         String sourceFormat;
@@ -190,6 +191,11 @@ public final class CairnImg {
         String targetFormat;
         @Option(names = "-l", description = "snapshot ID or name to export (qcow2 -> raw)")
         String snapshot;
+        @Option(names = "-c", description = "compress every cluster (raw -> qcow2)")
+        boolean compress;
+        @Option(names = "-t", defaultValue = "writeback", description = "output cache mode: writeback (default: "
+                + "forced once at the end) | unsafe (never forced, qemu-img convert's default)")
+        String cache;
         @Parameters(index = "0")
         Path source;
         @Parameters(index = "1")
@@ -197,13 +203,18 @@ public final class CairnImg {
 
         @Override
         public Integer call() throws Exception {
+            if (!cache.equals("writeback") && !cache.equals("unsafe")) {
+                throw new IllegalArgumentException("supported cache modes: writeback, unsafe");
+            }
+            WriteOrdering ordering = cache.equals("unsafe") ? WriteOrdering.UNSYNCED : WriteOrdering.DEFERRED_TO_CLOSE;
             if (sourceFormat.equals("raw") && targetFormat.equals("qcow2")) {
-                Qcow2Convert.rawToQcow2(source, target, Qcow2CreateOptions.ofCapacity(0));
+                Qcow2Convert.rawToQcow2(source, target, Qcow2CreateOptions.ofCapacity(0), compress, ordering);
             } else if (sourceFormat.equals("qcow2") && targetFormat.equals("raw")) {
                 if (snapshot == null) {
-                    Qcow2Convert.toRaw(source, target);
+                    Qcow2Convert.toRaw(source, target, ordering);
                 } else {
-                    Qcow2Convert.snapshotToRaw(source, snapshot.replaceFirst("^snapshot\\.(name|id)=", ""), target);
+                    Qcow2Convert.snapshotToRaw(source, snapshot.replaceFirst("^snapshot\\.(name|id)=", ""), target,
+                            ordering);
                 }
             } else {
                 throw new IllegalArgumentException("supported conversions: raw -> qcow2, qcow2 -> raw");

@@ -61,4 +61,20 @@ class CairnImgTest {
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("not found");
     }
+
+    @Test
+    void convertCompressesWithDashCAndHonoursTheCacheMode() throws Exception {
+        Path raw = dir.resolve("text.raw");
+        Files.writeString(raw, "cairn ".repeat(200_000));
+        Path compressed = dir.resolve("c.qcow2");
+        cairnImg("convert", "-c", "-t", "unsafe", "-f", "raw", "-O", "qcow2", raw.toString(), compressed.toString())
+                .ok();
+        assertThat(qemuImg("check", compressed.toString())).contains("100.00% compressed clusters");
+        qemuImg("compare", "-f", "raw", "-F", "qcow2", raw.toString(), compressed.toString());
+        Path back = dir.resolve("back.raw");
+        cairnImg("convert", "-t", "unsafe", "-f", "qcow2", "-O", "raw", compressed.toString(), back.toString()).ok();
+        qemuImg("compare", "-f", "raw", "-F", "raw", raw.toString(), back.toString());
+        assertThat(cairnImg("convert", "-t", "none", "-f", "qcow2", "-O", "raw", compressed.toString(),
+                back.toString()).err()).contains("supported cache modes: writeback, unsafe");
+    }
 }
