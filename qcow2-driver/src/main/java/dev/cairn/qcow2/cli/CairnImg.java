@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cairn-img", mixinStandardHelpOptions = true, subcommands = {
     CairnImg.Create.class, CairnImg.Info.class, CairnImg.Check.class, CairnImg.Snapshot.class,
     CairnImg.Convert.class, ChainCommands.Commit.class, ChainCommands.Rebase.class, ChainCommands.Compare.class,
-    ChainCommands.Map.class, DeltaCommand.class})
+    ChainCommands.Map.class, DeltaCommand.class, BenchCommand.class})
 public final class CairnImg {
 
     public static void main(String[] args) {

@@ -63,6 +63,30 @@ class CairnImgTest {
     }
 
     @Test
+    void hiddenBenchOperationsReportEngineTimeAndLeaveImagesClean() throws Exception {
+        Path image = dir.resolve("bench.qcow2");
+        qemuImg("create", "-f", "qcow2", image.toString(), "8M");
+        Path offsets = dir.resolve("offsets");
+        Files.writeString(offsets, "0\n1048576\n7340032\n");
+        assertThat(cairnImg("bench", "io", "--write", "-s", "1M", "--offsets", offsets.toString(), image.toString())
+                .ok().out()).matches("engine_seconds=[0-9.]+\n");
+        assertThat(cairnImg("bench", "io", "-s", "4k", "--offsets", offsets.toString(), image.toString()).ok().out())
+                .startsWith("engine_seconds=");
+        cairnImg("bench", "fill-snapshots", "3", image.toString()).ok();
+        cairnImg("bench", "snapshot", "-c", "extra", image.toString()).ok();
+        cairnImg("bench", "snapshot", "-d", "s2", image.toString()).ok();
+        cairnImg("bench", "check", image.toString()).ok();
+        assertThat(qemuImg("snapshot", "-l", image.toString())).contains("s1").contains("s3").contains("extra")
+                .doesNotContain("s2 ");
+        qemuImg("check", image.toString());
+        Path raw = dir.resolve("bench.raw");
+        qemuImg("convert", "-O", "raw", "-l", "snapshot.name=s1", image.toString(), raw.toString());
+        byte[] first = Files.readAllBytes(raw);
+        assertThat(first[0]).as("fill-snapshots wrote cluster 0 before s1").isEqualTo((byte) 1);
+        assertThat(first[1 << 20]).isEqualTo((byte) 0xab);
+    }
+
+    @Test
     void convertCompressesWithDashCAndHonoursTheCacheMode() throws Exception {
         Path raw = dir.resolve("text.raw");
         Files.writeString(raw, "cairn ".repeat(200_000));
