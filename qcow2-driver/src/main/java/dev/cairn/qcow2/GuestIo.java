@@ -152,14 +152,25 @@ final class GuestIo {
 
     /** Writes guest bytes into the active image. */
     void write(long offset, byte[] buf, int off, int len) throws IOException {
-        while (len > 0) {
-            long guestCluster = offset >> state.clusterBits;
-            int inCluster = (int) (offset & (state.clusterSize - 1));
-            int chunk = Math.min(len, state.clusterSize - inCluster);
-            writeChunk(guestCluster, inCluster, buf, off, chunk);
-            offset += chunk;
-            off += chunk;
-            len -= chunk;
+        try {
+            while (len > 0) {
+                long guestCluster = offset >> state.clusterBits;
+                int inCluster = (int) (offset & (state.clusterSize - 1));
+                int chunk = Math.min(len, state.clusterSize - inCluster);
+                writeChunk(guestCluster, inCluster, buf, off, chunk);
+                offset += chunk;
+                off += chunk;
+                len -= chunk;
+            }
+        } catch (IOException | RuntimeException e) {
+            // Entries queued so far stay pending, so their data must be written now, while the
+            // caller's buffer still holds it (as when every cluster was written at once).
+            try {
+                writeRun();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
         finishRequest();
     }
