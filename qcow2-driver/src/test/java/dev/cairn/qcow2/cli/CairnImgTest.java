@@ -101,4 +101,18 @@ class CairnImgTest {
         assertThat(cairnImg("convert", "-t", "none", "-f", "qcow2", "-O", "raw", compressed.toString(),
                 back.toString()).err()).contains("supported cache modes: writeback, unsafe");
     }
+
+    @Test
+    void aCommandLineWithOnlyTheNamedSubcommandRunsItLikeTheFullOne() throws Exception {
+        Path image = dir.resolve("only.qcow2");
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine only = CairnImg.commandLine("create");
+        only.setOut(new java.io.PrintWriter(out));
+        assertThat(only.getSubcommands()).containsOnlyKeys("create");
+        assertThat(only.execute("create", image.toString(), "1M")).isZero();
+        assertThat(out.toString()).startsWith("Formatting '");
+        assertThat(CairnImg.commandLine().getSubcommands()).containsKeys("create", "info", "check", "snapshot",
+                "convert", "commit", "rebase", "compare", "map", "delta", "bench");
+        qemuImg("check", image.toString());
+    }
 }
