@@ -23,17 +23,32 @@ head -c $(( (size_mib / 2) << 20 )) /dev/urandom > "$work/src.raw"
 truncate -s $(( size_mib << 20 )) "$work/src.raw"
 cat "$work/src.raw" > /dev/null
 qemu-img convert -f raw -O qcow2 "$work/src.raw" "$work/qemu.qcow2"
-for round in $(seq "$rounds"); do
-    rm -f "$work"/out.*
-    timed q2-qemu qemu-img convert -f raw -O qcow2 "$work/src.raw" "$work/out.qemu.qcow2"
-    timed q2-qemu-wb qemu-img convert -t writeback -f raw -O qcow2 "$work/src.raw" "$work/out.qemu-wb.qcow2"
+# Each output but the ones checked below is deleted as soon as it is timed, so that no later run pays for
+# reclaiming its page cache, and even rounds run cairn-img first: the order inside a round does not favour
+# either tool.
+to_qcow2() {
+    timed q2-qemu qemu-img convert -f raw -O qcow2 "$work/src.raw" "$work/out.tmp"; rm -f "$work/out.tmp"
+    timed q2-qemu-wb qemu-img convert -t writeback -f raw -O qcow2 "$work/src.raw" "$work/out.tmp"
+    rm -f "$work/out.tmp"
+}
+to_qcow2_cairn() {
     timed q2-cairn-unsafe img convert -t unsafe -f raw -O qcow2 "$work/src.raw" "$work/out.cairn-unsafe.qcow2"
     timed q2-cairn img convert -f raw -O qcow2 "$work/src.raw" "$work/out.cairn.qcow2"
-    cat "$work/qemu.qcow2" "$work/out.cairn.qcow2" > /dev/null
-    timed raw-qemu qemu-img convert -f qcow2 -O raw "$work/qemu.qcow2" "$work/out.qemu.raw"
-    timed raw-qemu-wb qemu-img convert -t writeback -f qcow2 -O raw "$work/qemu.qcow2" "$work/out.qemu-wb.raw"
+}
+to_raw() {
+    timed raw-qemu qemu-img convert -f qcow2 -O raw "$work/qemu.qcow2" "$work/out.tmp"; rm -f "$work/out.tmp"
+    timed raw-qemu-wb qemu-img convert -t writeback -f qcow2 -O raw "$work/qemu.qcow2" "$work/out.tmp"
+    rm -f "$work/out.tmp"
+}
+to_raw_cairn() {
     timed raw-cairn-unsafe img convert -t unsafe -f qcow2 -O raw "$work/out.cairn.qcow2" "$work/out.cairn-unsafe.raw"
     timed raw-cairn img convert -f qcow2 -O raw "$work/out.cairn.qcow2" "$work/out.cairn.raw"
+}
+for round in $(seq "$rounds"); do
+    rm -f "$work"/out.*
+    if [ $(( round % 2 )) -eq 1 ]; then to_qcow2; to_qcow2_cairn; else to_qcow2_cairn; to_qcow2; fi
+    cat "$work/qemu.qcow2" "$work/out.cairn.qcow2" > /dev/null
+    if [ $(( round % 2 )) -eq 1 ]; then to_raw; to_raw_cairn; else to_raw_cairn; to_raw; fi
 done
 
 qemu-img compare -q -f raw -F qcow2 "$work/src.raw" "$work/out.cairn.qcow2"
