@@ -25,6 +25,8 @@ final class GuestIo {
     }
 
     private static final int MAX_PENDING = 4096;
+    /** Largest single data write {@link #writeData} builds. */
+    private static final int MAX_RUN_BYTES = 8 << 20;
 
     private final ImageState state;
     private final ClusterMap map;
@@ -36,6 +38,11 @@ final class GuestIo {
     private long packingCluster;
     private int packingUsedBytes;
     private byte[] inflatedCluster;
+    /** Data queued by {@link #writeData}: {@code runBytes} at {@code runHost} from {@code runData}. */
+    private long runHost;
+    private byte[] runData;
+    private int runDataOff;
+    private int runBytes;
 
     GuestIo(ImageState state, ClusterMap map) {
         this.state = state;
@@ -145,20 +152,32 @@ final class GuestIo {
 
     /** Writes guest bytes into the active image. */
     void write(long offset, byte[] buf, int off, int len) throws IOException {
-        while (len > 0) {
-            long guestCluster = offset >> state.clusterBits;
-            int inCluster = (int) (offset & (state.clusterSize - 1));
-            int chunk = Math.min(len, state.clusterSize - inCluster);
-            writeChunk(guestCluster, inCluster, buf, off, chunk);
-            offset += chunk;
-            off += chunk;
-            len -= chunk;
+        try {
+            while (len > 0) {
+                long guestCluster = offset >> state.clusterBits;
+                int inCluster = (int) (offset & (state.clusterSize - 1));
+                int chunk = Math.min(len, state.clusterSize - inCluster);
+                writeChunk(guestCluster, inCluster, buf, off, chunk);
+                offset += chunk;
+                off += chunk;
+                len -= chunk;
+            }
+        } catch (IOException | RuntimeException e) {
+            // Entries queued so far stay pending, so their data must be written now, while the
+            // caller's buffer still holds it (as when every cluster was written at once).
+            try {
+                writeRun();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
         finishRequest();
     }
 
     private void writeChunk(long guestCluster, int inCluster, byte[] src, int srcOff, int len) throws IOException {
-        boolean wholeZeroCluster = len == state.clusterSize && state.hasZeroFlag() && isZero(src, srcOff, len);
+        boolean wholeCluster = len == state.clusterSize;
+        boolean wholeZeroCluster = wholeCluster && state.hasZeroFlag() && ZeroBytes.isZero(src, srcOff, len);
         if (wholeZeroCluster && readsAsZeroAlready(map.activeEntry(guestCluster))) {
             return;
         }
@@ -175,28 +194,54 @@ final class GuestIo {
             state.file.write(checkedHost(entry) + inCluster, src, srcOff, len);
             return;
         }
-        byte[] cluster = new byte[state.clusterSize];
-        if (len < state.clusterSize) {
+        byte[] data = src;
+        int dataOff = srcOff;
+        if (!wholeCluster) {
             // Copy-on-write: keep the bytes the request does not cover (backing, zero, shared).
-            readChunk(entry, guestCluster, 0, cluster, 0, state.clusterSize);
+            data = new byte[state.clusterSize];
+            dataOff = 0;
+            readChunk(entry, guestCluster, 0, data, 0, state.clusterSize);
+            System.arraycopy(src, srcOff, data, inCluster, len);
+            if (state.hasZeroFlag() && ZeroBytes.isZero(data)) {
+                setEntry(tableOffset, index, entry, L2Entry.ZERO);
+                return;
+            }
         }
-        System.arraycopy(src, srcOff, cluster, inCluster, len);
-        if (state.hasZeroFlag() && isZero(cluster)) {
-            setEntry(tableOffset, index, entry, L2Entry.ZERO);
-            return;
-        }
-        long host;
         if (type == ClusterType.ZERO_ALLOC && (entry & L2Entry.COPIED) != 0) {
-            host = checkedHost(entry);
-            state.file.write(host, cluster);
-            pendingNeedsCommit = true;
+            long host = checkedHost(entry);
+            writeData(host, data, dataOff);
             addPending(tableOffset, index, host | L2Entry.COPIED);
             return;
         }
-        host = state.refcounts.allocate(1);
-        state.file.write(host, cluster);
-        pendingNeedsCommit = true;
+        long host = state.refcounts.allocate(1);
+        writeData(host, data, dataOff);
         setEntry(tableOffset, index, entry, host | L2Entry.COPIED);
+    }
+
+    /**
+     * Queues one cluster of data for a newly referenced host cluster. Clusters that follow each
+     * other on the host and in the caller's buffer go out as one write; the run is written before
+     * the commit that precedes its L2 entries ({@link #writePending()}).
+     */
+    private void writeData(long hostOffset, byte[] data, int dataOff) throws IOException {
+        pendingNeedsCommit = true;
+        boolean extendsRun = runBytes > 0 && runData == data && hostOffset == runHost + runBytes
+                && dataOff == runDataOff + runBytes && runBytes <= MAX_RUN_BYTES - state.clusterSize;
+        if (!extendsRun) {
+            writeRun();
+            runHost = hostOffset;
+            runData = data;
+            runDataOff = dataOff;
+        }
+        runBytes += state.clusterSize;
+    }
+
+    private void writeRun() throws IOException {
+        if (runBytes > 0) {
+            state.file.write(runHost, runData, runDataOff, runBytes);
+            runBytes = 0;
+            runData = null;
+        }
     }
 
     /**
@@ -339,6 +384,7 @@ final class GuestIo {
     }
 
     private void writePending() throws IOException {
+        writeRun();
         if (pendingNeedsCommit) {
             // Refcounts of new clusters and their data durable before the entries point at them.
             state.refcounts.commit();
@@ -376,18 +422,5 @@ final class GuestIo {
     private boolean readsAsZeroAlready(long entry) {
         ClusterType type = L2Entry.type(entry);
         return type == ClusterType.ZERO_PLAIN || (type == ClusterType.UNALLOCATED && state.backing == null);
-    }
-
-    static boolean isZero(byte[] data) {
-        return isZero(data, 0, data.length);
-    }
-
-    static boolean isZero(byte[] data, int from, int len) {
-        for (int i = from; i < from + len; i++) {
-            if (data[i] != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -9,9 +9,11 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Positional I/O on the image file. Reads past the end of the file return zeroes (qemu-img
- * images need not end on a cluster boundary). {@link #barrier()} is the only durability point:
+ * images need not end on a cluster boundary). {@link #barrier()} is the durability point of ordered writes:
  * it forces everything written since the previous barrier, and every ordering rule of the
- * engine ("A durable before B") is a barrier between the two writes. Not thread-safe.
+ * engine ("A durable before B") is a barrier between the two writes. A file opened with
+ * {@link WriteOrdering#DEFERRED_TO_CLOSE} skips barriers and is forced only by {@link #force()}.
+ * Not thread-safe.
  */
 final class HostFile implements Closeable {
 
@@ -30,27 +32,35 @@ final class HostFile implements Closeable {
     private final FileChannel channel;
     private final Path path;
     private final boolean writable;
+    private final boolean barriersDeferred;
+    private final boolean neverForced;
     private boolean unsynced;
     /** File length, tracked here so that bounds checks cost no system call. */
     private long sizeBytes = -1;
 
-    private HostFile(Path path, FileChannel channel, boolean writable) {
+    private HostFile(Path path, FileChannel channel, boolean writable, WriteOrdering ordering) {
         this.path = path;
         this.channel = channel;
         this.writable = writable;
+        this.barriersDeferred = ordering != WriteOrdering.ORDERED;
+        this.neverForced = ordering == WriteOrdering.UNSYNCED;
     }
 
     static HostFile open(Path path, boolean writable) throws IOException {
+        return open(path, writable, WriteOrdering.ORDERED);
+    }
+
+    static HostFile open(Path path, boolean writable, WriteOrdering ordering) throws IOException {
         FileChannel channel = writable
                 ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(path, StandardOpenOption.READ);
-        return new HostFile(path, channel, writable);
+        return new HostFile(path, channel, writable, ordering);
     }
 
-    static HostFile create(Path path) throws IOException {
+    static HostFile create(Path path, WriteOrdering ordering) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 StandardOpenOption.CREATE_NEW);
-        return new HostFile(path, channel, true);
+        return new HostFile(path, channel, true, ordering);
     }
 
     Path path() {
@@ -61,11 +71,25 @@ final class HostFile implements Closeable {
         return writable;
     }
 
+    /** Whether barriers are skipped (any ordering but {@link WriteOrdering#ORDERED}). */
+    boolean barriersDeferred() {
+        return barriersDeferred;
+    }
+
     long sizeBytes() throws IOException {
         if (sizeBytes < 0) {
             sizeBytes = channel.size();
         }
         return sizeBytes;
+    }
+
+    /**
+     * Counts {@code endOffset} as within the file for {@link #sizeBytes()} before the bytes are
+     * written: a write-back cache holds them and writes them later (reads of them never reach the
+     * file, and a short file reads as zeroes anyway).
+     */
+    void reserve(long endOffset) throws IOException {
+        sizeBytes = Math.max(sizeBytes(), endOffset);
     }
 
     /** Fills {@code length} bytes at {@code buf[off]} from {@code hostOffset}; zeroes past EOF. */
@@ -112,9 +136,20 @@ final class HostFile implements Closeable {
         write(hostOffset, ByteBuffer.allocate(8).putLong(0, value).array());
     }
 
-    /** Makes every earlier write durable before any later one can be (fdatasync). */
+    /**
+     * Makes every earlier write durable before any later one can be (fdatasync); nothing under
+     * {@link WriteOrdering#DEFERRED_TO_CLOSE} or {@link WriteOrdering#UNSYNCED}, whose only durability
+     * point is {@link #force()}.
+     */
     void barrier() throws IOException {
-        if (unsynced) {
+        if (!barriersDeferred) {
+            force();
+        }
+    }
+
+    /** Makes every earlier write durable (fdatasync), unless the file is {@link WriteOrdering#UNSYNCED}. */
+    void force() throws IOException {
+        if (unsynced && !neverForced) {
             channel.force(false);
             unsynced = false;
             WriteInterceptor hook = interceptor;

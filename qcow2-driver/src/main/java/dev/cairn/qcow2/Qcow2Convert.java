@@ -3,6 +3,7 @@ package dev.cairn.qcow2;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -33,25 +34,45 @@ public final class Qcow2Convert {
      */
     public static void rawToQcow2(Path source, Path target, Qcow2CreateOptions options, boolean compress)
             throws IOException {
+        rawToQcow2(source, target, options, compress, WriteOrdering.DEFERRED_TO_CLOSE);
+    }
+
+    /**
+     * As {@link #rawToQcow2(Path, Path, Qcow2CreateOptions, boolean)}, writing the target with
+     * {@code targetOrdering}: {@link WriteOrdering#DEFERRED_TO_CLOSE} (durable when this returns) or
+     * {@link WriteOrdering#UNSYNCED} (never forced, as qemu-img's default cache mode).
+     */
+    public static void rawToQcow2(Path source, Path target, Qcow2CreateOptions options, boolean compress,
+            WriteOrdering targetOrdering) throws IOException {
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
             long sizeBytes = in.size();
             Qcow2CreateOptions sized = new Qcow2CreateOptions(sizeBytes, options.clusterBits(),
                     options.refcountOrder(), options.lazyRefcounts(), options.backingFile(), options.backingFormat(),
                     options.compat());
-            try (Qcow2Image image = Qcow2Image.create(target, sized)) {
-                int clusterSize = image.clusterSize();
-                int chunk = Math.max(CHUNK_BYTES, clusterSize);
-                byte[] buffer = new byte[chunk];
-                for (long offset = 0; offset < sizeBytes; offset += chunk) {
-                    int len = (int) Math.min(chunk, sizeBytes - offset);
-                    readFully(in, offset, buffer, len);
-                    java.util.Arrays.fill(buffer, len, buffer.length, (byte) 0);
-                    if (compress) {
-                        writeCompressedClusters(image, offset, buffer, len, clusterSize);
-                    } else {
-                        writeNonZeroClusters(image, offset, buffer, len, clusterSize);
-                    }
-                }
+            // A new file nothing reads before it is closed: ordering barriers would only cost time
+            // (WriteOrdering.DEFERRED_TO_CLOSE); on any failure the half-written target is removed.
+            try (Qcow2Image image = Qcow2Image.create(target, sized, targetOrdering)) {
+                copyRaw(in, sizeBytes, image, compress);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(target);
+                throw e;
+            }
+        }
+    }
+
+    private static void copyRaw(FileChannel in, long sizeBytes, Qcow2Image image, boolean compress)
+            throws IOException {
+        int clusterSize = image.clusterSize();
+        int chunk = Math.max(CHUNK_BYTES, clusterSize);
+        byte[] buffer = new byte[chunk];
+        for (long offset = 0; offset < sizeBytes; offset += chunk) {
+            int len = (int) Math.min(chunk, sizeBytes - offset);
+            readFully(in, offset, buffer, len);
+            java.util.Arrays.fill(buffer, len, buffer.length, (byte) 0);
+            if (compress) {
+                writeCompressedClusters(image, offset, buffer, len, clusterSize);
+            } else {
+                writeNonZeroClusters(image, offset, buffer, len, clusterSize);
             }
         }
     }
@@ -60,7 +81,7 @@ public final class Qcow2Convert {
             throws IOException {
         int runStart = -1;
         for (int at = 0; at <= len; at += clusterSize) {
-            boolean zero = at == len || isZero(buffer, at, Math.min(clusterSize, len - at));
+            boolean zero = at == len || ZeroBytes.isZero(buffer, at, Math.min(clusterSize, len - at));
             if (!zero && runStart < 0) {
                 runStart = at;
             } else if (zero && runStart >= 0) {
@@ -74,35 +95,50 @@ public final class Qcow2Convert {
             int clusterSize) throws IOException {
         for (int at = 0; at < len; at += clusterSize) {
             int size = (int) Math.min(clusterSize, image.capacityBytes() - offset - at);
-            if (!isZero(buffer, at, Math.min(size, len - at))) {
+            if (!ZeroBytes.isZero(buffer, at, Math.min(size, len - at))) {
                 image.writeCompressed(offset + at, buffer, at, size);
             }
         }
     }
 
-    /** Writes the active content of a qcow2 image (with its backing chain) to a sparse raw file. */
+    /**
+     * Writes the active content of a qcow2 image (with its backing chain) to a sparse raw file,
+     * durable when this returns.
+     */
     public static void toRaw(Path source, Path target) throws IOException {
+        toRaw(source, target, WriteOrdering.DEFERRED_TO_CLOSE);
+    }
+
+    /** As {@link #toRaw(Path, Path)}; {@link WriteOrdering#UNSYNCED} skips the final force. */
+    public static void toRaw(Path source, Path target, WriteOrdering targetOrdering) throws IOException {
         try (Qcow2Image image = Qcow2Image.open(source, false)) {
-            writeRaw(image.capacityBytes(), image::read, target);
+            writeRaw(image.capacityBytes(), image::read, target, targetOrdering);
         }
     }
 
     /** Writes the content an internal snapshot (ID first, then name) captured to a raw file. */
     public static void snapshotToRaw(Path source, String snapshotIdOrName, Path target) throws IOException {
+        snapshotToRaw(source, snapshotIdOrName, target, WriteOrdering.DEFERRED_TO_CLOSE);
+    }
+
+    /** As {@link #snapshotToRaw(Path, String, Path)}; {@link WriteOrdering#UNSYNCED} skips the final force. */
+    public static void snapshotToRaw(Path source, String snapshotIdOrName, Path target, WriteOrdering targetOrdering)
+            throws IOException {
         try (Qcow2Image image = Qcow2Image.open(source, false)) {
             SnapshotReader reader = image.snapshotReader(snapshotIdOrName);
-            writeRaw(reader.capacityBytes(), reader::read, target);
+            writeRaw(reader.capacityBytes(), reader::read, target, targetOrdering);
         }
     }
 
-    private static void writeRaw(long sizeBytes, SnapshotReader.Source source, Path target) throws IOException {
+    private static void writeRaw(long sizeBytes, SnapshotReader.Source source, Path target,
+            WriteOrdering targetOrdering) throws IOException {
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             byte[] buffer = new byte[CHUNK_BYTES];
             for (long offset = 0; offset < sizeBytes; offset += CHUNK_BYTES) {
                 int len = (int) Math.min(CHUNK_BYTES, sizeBytes - offset);
                 source.read(offset, buffer, 0, len);
-                if (!isZero(buffer, 0, len)) {
+                if (!ZeroBytes.isZero(buffer, 0, len)) {
                     ByteBuffer data = ByteBuffer.wrap(buffer, 0, len);
                     long position = offset;
                     while (data.hasRemaining()) {
@@ -114,7 +150,9 @@ public final class Qcow2Convert {
             if (out.size() < sizeBytes) {
                 out.write(ByteBuffer.allocate(1), sizeBytes - 1);
             }
-            out.force(false);
+            if (targetOrdering != WriteOrdering.UNSYNCED) {
+                out.force(false);
+            }
         }
     }
 
@@ -128,14 +166,5 @@ public final class Qcow2Convert {
             }
             position += count;
         }
-    }
-
-    private static boolean isZero(byte[] data, int from, int len) {
-        for (int i = from; i < from + len; i++) {
-            if (data[i] != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -28,7 +28,10 @@ import java.util.Set;
  * increment is durable before the pointer using the cluster, a pointer removal before the
  * refcount decrement, tables relocated by write-new / switch-header / free-old), so a crash
  * leaves at worst leaked clusters. Guest data is durable after {@link #flush()} or
- * {@link #close()}.
+ * {@link #close()}. The one exception is an image made by
+ * {@link #create(Path, Qcow2CreateOptions, WriteOrdering)} with
+ * {@link WriteOrdering#DEFERRED_TO_CLOSE}: it skips the ordering barriers and is valid only once
+ * flushed.
  *
  * <p><b>Errors:</b> {@link Qcow2CorruptException} for invalid metadata, {@link
  * Qcow2UnsupportedException} for valid but unimplemented features or requests,
@@ -68,10 +71,21 @@ public final class Qcow2Image implements BackingLayer {
      * Creates a new image (replacing an existing file) with the layout qemu-img 7.2 produces:
      * header, refcount table, one refcount block, then the L1 table.
      *
-     * @return the image, open for writing
+     * @return the image, open for writing with {@link WriteOrdering#ORDERED}
      * @throws IOException when the file cannot be written or the backing file cannot be opened
      */
     public static Qcow2Image create(Path file, Qcow2CreateOptions options) throws IOException {
+        return create(file, options, WriteOrdering.ORDERED);
+    }
+
+    /**
+     * As {@link #create(Path, Qcow2CreateOptions)}, with the write ordering of the returned image.
+     * {@link WriteOrdering#DEFERRED_TO_CLOSE} is for a new file that nothing reads before
+     * {@link #close()} (a convert's target): it is durable and valid only after that close, and a
+     * caller that fails or crashes before must discard it.
+     */
+    public static Qcow2Image create(Path file, Qcow2CreateOptions options, WriteOrdering ordering)
+            throws IOException {
         long capacityBytes = options.capacityBytes();
         if (!options.backingFile().isEmpty() && capacityBytes == 0) {
             Path backing = resolveBacking(file, options.backingFile());
@@ -84,11 +98,13 @@ public final class Qcow2Image implements BackingLayer {
                 .withRefcountTable(1L << options.clusterBits(), 1)
                 .withFeatures(0, options.lazyRefcounts() ? Features.COMPAT_LAZY_REFCOUNTS : 0, 0)
                 .withBacking(options.backingFile(), options.backingFormat());
-        writeEmptyImage(file, header);
-        Qcow2Image image = open(file, true);
+        writeEmptyImage(file, header, ordering);
+        Qcow2Image image = open(file, true, false, 0, new HashSet<>(), ordering);
         try {
             image.resize(capacityBytes);
-            image.flush();
+            if (ordering == WriteOrdering.ORDERED) {
+                image.flush();
+            }
             return image;
         } catch (IOException | RuntimeException e) {
             image.close();
@@ -96,10 +112,11 @@ public final class Qcow2Image implements BackingLayer {
         }
     }
 
-    private static void writeEmptyImage(Path file, Qcow2Header header) throws IOException {
+    private static void writeEmptyImage(Path file, Qcow2Header header, WriteOrdering ordering)
+            throws IOException {
         Files.deleteIfExists(file);
         int clusterSize = header.clusterSize();
-        try (HostFile host = HostFile.create(file)) {
+        try (HostFile host = HostFile.create(file, ordering)) {
             byte[] cluster0 = new byte[clusterSize];
             byte[] encoded = HeaderCodec.encode(header);
             System.arraycopy(encoded, 0, cluster0, 0, encoded.length);
@@ -144,7 +161,12 @@ public final class Qcow2Image implements BackingLayer {
 
     private static Qcow2Image open(Path file, boolean writable, boolean repairing, int depth, Set<Path> chain)
             throws IOException {
-        HostFile host = HostFile.open(file, writable);
+        return open(file, writable, repairing, depth, chain, WriteOrdering.ORDERED);
+    }
+
+    private static Qcow2Image open(Path file, boolean writable, boolean repairing, int depth, Set<Path> chain,
+            WriteOrdering ordering) throws IOException {
+        HostFile host = HostFile.open(file, writable, ordering);
         try {
             Qcow2Header header = readHeader(host);
             validateLayout(header, host.sizeBytes());
@@ -241,7 +263,11 @@ public final class Qcow2Image implements BackingLayer {
         };
     }
 
-    private static String probeFormat(Path file) throws IOException {
+    /**
+     * "qcow2" when the file starts with the qcow2 magic, else "raw" (QEMU's probe, for tools given
+     * no format; images the service stores always name their backing format).
+     */
+    public static String probeFormat(Path file) throws IOException {
         try (HostFile host = HostFile.open(file, false)) {
             byte[] magic = host.read(0, 4);
             return ByteBuffer.wrap(magic).getInt() == HeaderCodec.MAGIC ? "qcow2" : "raw";
@@ -362,11 +388,12 @@ public final class Qcow2Image implements BackingLayer {
         writeZeroes(offset, len);
     }
 
-    /** Makes every completed write durable. */
+    /** Makes every completed write durable (under either {@link WriteOrdering}). */
     public void flush() throws IOException {
         if (state.file.writable()) {
-            state.refcounts.commit();
-            state.file.barrier();
+            state.l2Cache.writeDirty();
+            state.refcounts.writeDirtyBlocks();
+            state.file.force();
         }
     }
 
@@ -541,6 +568,16 @@ public final class Qcow2Image implements BackingLayer {
         if (start >= 0) {
             out.range(start, capacity - start, startZero);
         }
+    }
+
+    /** The raw active L2 entry of the cluster holding a guest offset (package use: map). */
+    long activeEntry(long guestOffset) throws IOException {
+        return map.activeEntry(guestOffset >> state.clusterBits);
+    }
+
+    /** The opened backing layer, or null (package use: map). */
+    BackingLayer backingLayer() {
+        return state.backing;
     }
 
     /** What the active L1 maps at a guest offset (package use: commit, rebase, convert). */

@@ -254,14 +254,24 @@ final class RefcountTable {
 
     /**
      * Writes modified refcount blocks, then a barrier: every increment is durable before the
-     * caller writes a pointer to a newly allocated cluster.
+     * caller writes a pointer to a newly allocated cluster. Under
+     * {@link WriteOrdering#DEFERRED_TO_CLOSE} there is nothing to order: the blocks stay in the
+     * cache until evicted or {@link #writeDirtyBlocks()} (the flush at close).
      */
     void commit() throws IOException {
+        if (file.barriersDeferred()) {
+            return;
+        }
+        writeDirtyBlocks();
+        file.barrier();
+    }
+
+    /** Writes every modified refcount block, without a barrier. */
+    void writeDirtyBlocks() throws IOException {
         for (Long blockOffset : List.copyOf(dirtyBlocks)) {
             file.write(blockOffset, blocks.get(blockOffset));
         }
         dirtyBlocks.clear();
-        file.barrier();
     }
 
     private void writeIfDirty(long blockOffset, byte[] block) {

@@ -1,10 +1,9 @@
 package dev.cairn.qcow2;
 
+import static dev.cairn.qcow2.cli.CliRun.cairnImg;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.qcow2.cli.CairnImg;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.cairn.qcow2.cli.CliRun.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,7 +11,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code cairn-img delta export|verify|apply} against the real qemu-img: a chain of deltas from an image
@@ -23,18 +21,6 @@ class DeltaCliInteropTest {
 
     @TempDir
     Path dir;
-
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run cairnImg(String... args) {
-        CommandLine commandLine = CairnImg.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        return new Run(commandLine.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void aChainOfDeltasRebuildsEverySnapshotInANewFile() throws Exception {

@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
  * Runs the real qemu-img / qemu-io (Debian qemu-utils 7.2) for interop tests. Missing tools make
  * the tests fail, never skip: CI installs qemu-utils.
  */
-final class QemuTool {
+public final class QemuTool {
 
-    record Result(int exitCode, String stdout, String stderr) {
-        Result ok() {
+    public record Result(int exitCode, String stdout, String stderr) {
+        public Result ok() {
             if (exitCode != 0) {
                 throw new AssertionError("exit " + exitCode + "\nstdout: " + stdout + "\nstderr: " + stderr);
             }
@@ -25,7 +25,7 @@ final class QemuTool {
     private QemuTool() {
     }
 
-    static Result run(String... command) {
+    public static Result run(String... command) {
         try {
             List<String> args = new ArrayList<>(List.of(command));
             ProcessBuilder builder = new ProcessBuilder(args);
@@ -48,14 +48,14 @@ final class QemuTool {
         }
     }
 
-    static Result img(String... args) {
+    public static Result img(String... args) {
         String[] command = new String[args.length + 1];
         command[0] = "qemu-img";
         System.arraycopy(args, 0, command, 1, args.length);
         return run(command);
     }
 
-    static Result io(Path image, String... commands) {
+    public static Result io(Path image, String... commands) {
         List<String> args = new ArrayList<>(List.of("qemu-io", "-f", "qcow2"));
         for (String c : commands) {
             args.add("-c");

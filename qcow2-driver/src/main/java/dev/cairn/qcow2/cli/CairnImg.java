@@ -6,11 +6,15 @@ import dev.cairn.qcow2.Qcow2CreateOptions;
 import dev.cairn.qcow2.Qcow2Image;
 import dev.cairn.qcow2.Qcow2Snapshot;
 import dev.cairn.qcow2.RepairMode;
+import dev.cairn.qcow2.WriteOrdering;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,21 +23,51 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cairn-img}: a small qemu-img look-alike over the Cairn qcow2 engine (create, info,
- * check, snapshot, convert), plus {@code delta export|apply|verify} (docs/delta-format.md). Exit codes follow qemu-img: 0 success, 1 failure; check uses
- * 0 clean, 2 corrupt, 3 leaks only.
+ * check, snapshot, convert, commit, rebase, compare, map), plus {@code delta export|apply|verify} (docs/delta-format.md). Exit codes follow qemu-img: 0 success, 1 failure; check uses
+ * 0 clean, 2 corrupt, 3 leaks only; compare 0 equal, 1 different, 2 error.
  */
-@Command(name = "cairn-img", mixinStandardHelpOptions = true, subcommands = {
-    CairnImg.Create.class, CairnImg.Info.class, CairnImg.Check.class, CairnImg.Snapshot.class,
-    CairnImg.Convert.class, DeltaCommand.class})
+@Command(name = "cairn-img", mixinStandardHelpOptions = true)
 public final class CairnImg {
 
-    public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+    /**
+     * The subcommands, by name. Picocli inspects every class it is given when the command line is
+     * built (about 50 ms of each run's start for all of them, measured), so {@link #main} registers only the
+     * one named by the first argument.
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("create", Create::new);
+        SUBCOMMANDS.put("info", Info::new);
+        SUBCOMMANDS.put("check", Check::new);
+        SUBCOMMANDS.put("snapshot", Snapshot::new);
+        SUBCOMMANDS.put("convert", Convert::new);
+        SUBCOMMANDS.put("commit", ChainCommands.Commit::new);
+        SUBCOMMANDS.put("rebase", ChainCommands.Rebase::new);
+        SUBCOMMANDS.put("compare", ChainCommands.Compare::new);
+        SUBCOMMANDS.put("map", ChainCommands.Map::new);
+        SUBCOMMANDS.put("delta", DeltaCommand::new);
+        SUBCOMMANDS.put("bench", BenchCommand::new);
     }
 
-    /** The command line with engine exceptions mapped to exit code 1 and a one-line message. */
+    public static void main(String[] args) {
+        String first = args.length > 0 ? args[0] : "";
+        System.exit(commandLine(SUBCOMMANDS.containsKey(first) ? first : null).execute(args));
+    }
+
+    /** The command line with every subcommand, engine exceptions mapped to exit code 1 and a one-line message. */
     public static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /** As {@link #commandLine()}, with only subcommand {@code only} when it is not null. */
+    static CommandLine commandLine(String only) {
         CommandLine commandLine = new CommandLine(new CairnImg());
+        for (Map.Entry<String, Supplier<Object>> subcommand : SUBCOMMANDS.entrySet()) {
+            if (only == null || only.equals(subcommand.getKey())) {
+                commandLine.addSubcommand(subcommand.getKey(), subcommand.getValue().get());
+            }
+        }
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
             cmd.getErr().println("cairn-img: " + error.getMessage());
             return 1;
@@ -181,7 +215,7 @@ public final class CairnImg {
         }
     }
 
-    @Command(name = "convert", description = "Convert raw <-> qcow2 (-l exports a snapshot).")
+    @Command(name = "convert", description = "Convert raw <-> qcow2 (-l exports a snapshot, -c compresses).")
     static final class Convert implements Callable<Integer> {
         @Option(names = "-f", required = true, description = "source format: raw | qcow2")
         String sourceFormat;
@@ -189,6 +223,11 @@ public final class CairnImg {
         String targetFormat;
         @Option(names = "-l", description = "snapshot ID or name to export (qcow2 -> raw)")
         String snapshot;
+        @Option(names = "-c", description = "compress every cluster (raw -> qcow2)")
+        boolean compress;
+        @Option(names = "-t", defaultValue = "writeback", description = "output cache mode: writeback (default: "
+                + "forced once at the end) | unsafe (never forced, qemu-img convert's default)")
+        String cache;
         @Parameters(index = "0")
         Path source;
         @Parameters(index = "1")
@@ -196,13 +235,18 @@ public final class CairnImg {
 
         @Override
         public Integer call() throws Exception {
+            if (!cache.equals("writeback") && !cache.equals("unsafe")) {
+                throw new IllegalArgumentException("supported cache modes: writeback, unsafe");
+            }
+            WriteOrdering ordering = cache.equals("unsafe") ? WriteOrdering.UNSYNCED : WriteOrdering.DEFERRED_TO_CLOSE;
             if (sourceFormat.equals("raw") && targetFormat.equals("qcow2")) {
-                Qcow2Convert.rawToQcow2(source, target, Qcow2CreateOptions.ofCapacity(0));
+                Qcow2Convert.rawToQcow2(source, target, Qcow2CreateOptions.ofCapacity(0), compress, ordering);
             } else if (sourceFormat.equals("qcow2") && targetFormat.equals("raw")) {
                 if (snapshot == null) {
-                    Qcow2Convert.toRaw(source, target);
+                    Qcow2Convert.toRaw(source, target, ordering);
                 } else {
-                    Qcow2Convert.snapshotToRaw(source, snapshot.replaceFirst("^snapshot\\.(name|id)=", ""), target);
+                    Qcow2Convert.snapshotToRaw(source, snapshot.replaceFirst("^snapshot\\.(name|id)=", ""), target,
+                            ordering);
                 }
             } else {
                 throw new IllegalArgumentException("supported conversions: raw -> qcow2, qcow2 -> raw");

@@ -1,44 +1,23 @@
 package dev.cairn.qcow2.cli;
 
+import static dev.cairn.qcow2.cli.CliRun.cairnImg;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.cairn.qcow2.QemuTool;
+import dev.cairn.qcow2.cli.CliRun.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CairnImgTest {
 
+    private static String qemuImg(String... args) throws Exception {
+        return QemuTool.img(args).ok().stdout();
+    }
+
     @TempDir
     Path dir;
-
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run cairnImg(String... args) {
-        CommandLine commandLine = CairnImg.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int code = commandLine.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static String qemuImg(String... args) throws Exception {
-        String[] command = new String[args.length + 1];
-        command[0] = "qemu-img";
-        System.arraycopy(args, 0, command, 1, args.length);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
-    }
 
     @Test
     void createWithQemuStyleOptionsProducesWhatQemuImgReads() throws Exception {
@@ -81,5 +60,59 @@ class CairnImgTest {
         Run missing = cairnImg("snapshot", "-a", "first", image.toString());
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("not found");
+    }
+
+    @Test
+    void hiddenBenchOperationsReportEngineTimeAndLeaveImagesClean() throws Exception {
+        Path image = dir.resolve("bench.qcow2");
+        qemuImg("create", "-f", "qcow2", image.toString(), "8M");
+        Path offsets = dir.resolve("offsets");
+        Files.writeString(offsets, "0\n1048576\n7340032\n");
+        assertThat(cairnImg("bench", "io", "--write", "-s", "1M", "--offsets", offsets.toString(), image.toString())
+                .ok().out()).matches("engine_seconds=[0-9.]+\n");
+        assertThat(cairnImg("bench", "io", "-s", "4k", "--offsets", offsets.toString(), image.toString()).ok().out())
+                .startsWith("engine_seconds=");
+        cairnImg("bench", "fill-snapshots", "3", image.toString()).ok();
+        cairnImg("bench", "snapshot", "-c", "extra", image.toString()).ok();
+        cairnImg("bench", "snapshot", "-d", "s2", image.toString()).ok();
+        cairnImg("bench", "check", image.toString()).ok();
+        assertThat(qemuImg("snapshot", "-l", image.toString())).contains("s1").contains("s3").contains("extra")
+                .doesNotContain("s2 ");
+        qemuImg("check", image.toString());
+        Path raw = dir.resolve("bench.raw");
+        qemuImg("convert", "-O", "raw", "-l", "snapshot.name=s1", image.toString(), raw.toString());
+        byte[] first = Files.readAllBytes(raw);
+        assertThat(first[0]).as("fill-snapshots wrote cluster 0 before s1").isEqualTo((byte) 1);
+        assertThat(first[1 << 20]).isEqualTo((byte) 0xab);
+    }
+
+    @Test
+    void convertCompressesWithDashCAndHonoursTheCacheMode() throws Exception {
+        Path raw = dir.resolve("text.raw");
+        Files.writeString(raw, "cairn ".repeat(200_000));
+        Path compressed = dir.resolve("c.qcow2");
+        cairnImg("convert", "-c", "-t", "unsafe", "-f", "raw", "-O", "qcow2", raw.toString(), compressed.toString())
+                .ok();
+        assertThat(qemuImg("check", compressed.toString())).contains("100.00% compressed clusters");
+        qemuImg("compare", "-f", "raw", "-F", "qcow2", raw.toString(), compressed.toString());
+        Path back = dir.resolve("back.raw");
+        cairnImg("convert", "-t", "unsafe", "-f", "qcow2", "-O", "raw", compressed.toString(), back.toString()).ok();
+        qemuImg("compare", "-f", "raw", "-F", "raw", raw.toString(), back.toString());
+        assertThat(cairnImg("convert", "-t", "none", "-f", "qcow2", "-O", "raw", compressed.toString(),
+                back.toString()).err()).contains("supported cache modes: writeback, unsafe");
+    }
+
+    @Test
+    void aCommandLineWithOnlyTheNamedSubcommandRunsItLikeTheFullOne() throws Exception {
+        Path image = dir.resolve("only.qcow2");
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine only = CairnImg.commandLine("create");
+        only.setOut(new java.io.PrintWriter(out));
+        assertThat(only.getSubcommands()).containsOnlyKeys("create");
+        assertThat(only.execute("create", image.toString(), "1M")).isZero();
+        assertThat(out.toString()).startsWith("Formatting '");
+        assertThat(CairnImg.commandLine().getSubcommands()).containsKeys("create", "info", "check", "snapshot",
+                "convert", "commit", "rebase", "compare", "map", "delta", "bench");
+        qemuImg("check", image.toString());
     }
 }
