@@ -4,13 +4,9 @@ import dev.cairn.api.ResourceName;
 import dev.cairn.pool.spi.PoolDirectories;
 import dev.cairn.pool.spi.StorageFailures;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -88,18 +84,8 @@ final class ChunkVolumeTable {
     private void write(Map<String, Long> entries) {
         StringBuilder text = new StringBuilder();
         entries.forEach((name, id) -> text.append(name).append('\t').append(id).append('\n'));
-        Path temp = file.resolveSibling(FILE_NAME + ".tmp");
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    out.write(bytes);
-                }
-                out.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            PoolDirectories.forceDirectory(file.getParent());
+            PoolDirectories.replaceAtomically(file, text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw StorageFailures.translate("write the chunk pool's volume table", e);
         }

@@ -105,6 +105,26 @@ public final class PoolDirectories {
     }
 
     /**
+     * Replaces {@code file} with {@code content} so that a crash leaves either the old file or the new one:
+     * written to a temporary sibling, forced, renamed over {@code file}, then the directory forced.
+     */
+    public static void replaceAtomically(Path file, byte[] content) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(temp,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(content);
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            out.force(true);
+        }
+        java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory(file.getParent());
+    }
+
+    /**
      * Makes the directory entries of {@code dir} durable (a created, renamed or linked file), so that a
      * crash after this returns keeps them.
      */

@@ -4,12 +4,9 @@ import dev.cairn.pool.spi.PoolDirectories;
 import dev.cairn.pool.spi.StorageFailures;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -66,16 +63,10 @@ record ApplyJournal(Path file, String pool, String volume, String format, UUID t
         if (targetRef != null) {
             values.setProperty("targetRef", targetRef);
         }
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                values.store(out, "Cairn delta apply in progress");
-            }
-            try (var channel = java.nio.channels.FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            PoolDirectories.forceDirectory(file.getParent());
+            java.io.StringWriter text = new java.io.StringWriter();
+            values.store(text, "Cairn delta apply in progress");
+            PoolDirectories.replaceAtomically(file, text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw StorageFailures.translate("write the delta journal " + file, e);
         }

@@ -8,11 +8,8 @@ import dev.cairn.web.catalog.SnapshotRow;
 import dev.cairn.web.catalog.VolumeRepository;
 import dev.cairn.web.catalog.VolumeRow;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -73,15 +70,9 @@ public class PoolNamespace {
                 rows.stream().map(row -> new SavedSnapshot(row.name(), row.uuid(), names.get(row.parentId()),
                         row.description(), row.createdAt(), row.engineRef())).toList());
         Path file = file(pool, saved.volume());
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
-            Files.write(temp, JSON.writeValueAsBytes(saved));
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            PoolDirectories.forceDirectory(file.getParent());
+            PoolDirectories.replaceAtomically(file, JSON.writeValueAsBytes(saved));
         } catch (IOException e) {
             throw StorageFailures.translate("keep the snapshot tree of volume '" + saved.volume() + "' with its pool",
                     e);
