@@ -154,8 +154,24 @@ public final class Qcow2Format implements VolumeFormat {
         }
     }
 
+    /**
+     * Decodes the header from cluster 0 only (the header and its extensions live there), reading its size from
+     * cluster_bits at offset 20 rather than always the largest cluster size: scans and chain walks call this
+     * once per file.
+     */
     private static Qcow2Header readHeader(Path file) throws IOException {
-        return HeaderCodec.decode(ByteBuffer.wrap(firstBytes(file, MAX_CLUSTER_BYTES)));
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] first = in.readNBytes(VolumeFormat.PROBE_BYTES);
+            if (first.length < 24) {
+                return HeaderCodec.decode(ByteBuffer.wrap(first));
+            }
+            int clusterBits = ByteBuffer.wrap(first).getInt(20);
+            int clusterBytes = clusterBits >= 9 && clusterBits <= 21 ? 1 << clusterBits : MAX_CLUSTER_BYTES;
+            byte[] rest = in.readNBytes(Math.max(0, clusterBytes - first.length));
+            byte[] cluster = java.util.Arrays.copyOf(first, first.length + rest.length);
+            System.arraycopy(rest, 0, cluster, first.length, rest.length);
+            return HeaderCodec.decode(ByteBuffer.wrap(cluster));
+        }
     }
 
     private static byte[] firstBytes(Path file, int count) throws IOException {

@@ -243,7 +243,7 @@ public class DeltaService implements StartedPoolHook {
         try (BlockDevice head = handle.storage().open(handle.ref(), true)) {
             for (Extent extent : mapped) {
                 if (extent.kind() == Extent.Kind.DATA) {
-                    zero(head, extent.offsetBytes(), extent.lengthBytes());
+                    head.writeZeroes(extent.offsetBytes(), extent.lengthBytes());
                 }
             }
             head.flush();
@@ -265,7 +265,7 @@ public class DeltaService implements StartedPoolHook {
 
                 @Override
                 public void zero(long offsetBytes, long lengthBytes) {
-                    DeltaService.zero(head, offsetBytes, lengthBytes);
+                    head.writeZeroes(offsetBytes, lengthBytes);
                 }
 
                 @Override
@@ -283,10 +283,6 @@ public class DeltaService implements StartedPoolHook {
             throw new CairnException(ErrorCode.INVALID_DELTA, "the delta writes outside the volume: "
                     + e.getMessage(), e);
         }
-    }
-
-    private static void zero(BlockDevice device, long offset, long length) {
-        device.writeZeroes(offset, length);
     }
 
     /** Puts the head back to the safety snapshot and drops what the apply made. */
