@@ -245,6 +245,43 @@ final class GuestIo {
     }
 
     /**
+     * Points {@code count} guest clusters from {@code guestCluster}, each unallocated or a plain
+     * zero cluster, at newly allocated host clusters that follow each other, and returns the host
+     * offset of the first. For filling a new image only: the entries are queued before the data
+     * exists, so the file must be written with deferred ordering (nothing reads it before it is
+     * closed), and the caller writes the data there ({@link HostFile#writeConcurrently}) before the
+     * close.
+     *
+     * @throws IllegalStateException for an image written with ordered writes, or a cluster that
+     *     already holds data
+     */
+    long mapNewClusters(long guestCluster, int count) throws IOException {
+        if (!state.file.barriersDeferred()) {
+            throw new IllegalStateException("clusters are mapped ahead of their data only in a new image");
+        }
+        long[] tables = new long[count];
+        long[] entries = new long[count];
+        int entriesPerTable = state.l2Entries();
+        for (int i = 0; i < count; i++) {
+            tables[i] = map.tableForWrite(guestCluster + i);
+            entries[i] = state.l2Cache.entry(tables[i], (int) ((guestCluster + i) % entriesPerTable));
+            ClusterType type = L2Entry.type(entries[i]);
+            if (type != ClusterType.UNALLOCATED && type != ClusterType.ZERO_PLAIN) {
+                throw new IllegalStateException("guest cluster " + (guestCluster + i) + " already holds data");
+            }
+        }
+        long host = state.refcounts.allocate(count);
+        state.file.reserve(host + ((long) count << state.clusterBits));
+        pendingNeedsCommit = true;
+        for (int i = 0; i < count; i++) {
+            long hostCluster = host + ((long) i << state.clusterBits);
+            setEntry(tables[i], (int) ((guestCluster + i) % entriesPerTable), entries[i], hostCluster | L2Entry.COPIED);
+        }
+        finishRequest();
+        return host;
+    }
+
+    /**
      * Writes one whole guest cluster compressed (raw deflate, as QEMU). Streams are packed
      * byte-contiguously into a host cluster that gains one refcount per stream; a stream that
      * does not fit starts a new host cluster (streams never straddle). Data that does not

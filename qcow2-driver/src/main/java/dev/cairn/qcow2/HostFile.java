@@ -128,6 +128,34 @@ final class HostFile implements Closeable {
         sizeBytes = Math.max(sizeBytes(), position);
     }
 
+    /**
+     * Writes the remaining bytes of {@code data} (heap, direct or a mapping of another file) at
+     * {@code hostOffset}. Unlike every other method here it may run on several threads at once,
+     * for ranges the caller made distinct and counted with {@link #reserve} first (a bulk fill of
+     * a file written with deferred ordering).
+     */
+    void writeConcurrently(long hostOffset, ByteBuffer data) throws IOException {
+        WriteInterceptor hook = interceptor;
+        if (hook != null) {
+            byte[] copy = new byte[data.remaining()];
+            data.duplicate().get(copy);
+            hook.beforeWrite(this, hostOffset, copy, 0, copy.length);
+        }
+        long position = hostOffset;
+        while (data.hasRemaining()) {
+            position += channel.write(data, position);
+        }
+        unsynced = true;
+    }
+
+    /** A read-only mapping of {@code length} bytes at {@code hostOffset}, which must lie within the file. */
+    java.nio.MappedByteBuffer map(long hostOffset, int length) throws IOException {
+        if (hostOffset < 0 || length < 0 || hostOffset + length > sizeBytes()) {
+            throw new IllegalArgumentException("host range " + hostOffset + "+" + length + " is not within the file");
+        }
+        return channel.map(FileChannel.MapMode.READ_ONLY, hostOffset, length);
+    }
+
     void write(long hostOffset, byte[] data) throws IOException {
         write(hostOffset, data, 0, data.length);
     }

@@ -1,11 +1,16 @@
 package dev.cairn.qcow2;
 
+import dev.cairn.qcow2.format.ClusterType;
+import dev.cairn.qcow2.format.L2Entry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Conversions between raw files and qcow2 images, like {@code qemu-img convert}: zero ranges are
@@ -16,6 +21,8 @@ import java.nio.file.StandardOpenOption;
 public final class Qcow2Convert {
 
     private static final int CHUNK_BYTES = 1 << 20;
+    /** The unit of work of a parallel copy: large enough that its fixed costs (a mapping, a turn) vanish. */
+    private static final int WINDOW_BYTES = 16 << 20;
 
     private Qcow2Convert() {
     }
@@ -63,9 +70,13 @@ public final class Qcow2Convert {
     private static void copyRaw(FileChannel in, long sizeBytes, Qcow2Image image, boolean compress)
             throws IOException {
         int clusterSize = image.clusterSize();
+        long wholeBytes = compress ? 0 : sizeBytes - sizeBytes % clusterSize;
+        if (wholeBytes > 0) {
+            copyWholeClusters(in, wholeBytes, image);
+        }
         int chunk = Math.max(CHUNK_BYTES, clusterSize);
         byte[] buffer = new byte[chunk];
-        for (long offset = 0; offset < sizeBytes; offset += chunk) {
+        for (long offset = wholeBytes; offset < sizeBytes; offset += chunk) {
             int len = (int) Math.min(chunk, sizeBytes - offset);
             readFully(in, offset, buffer, len);
             java.util.Arrays.fill(buffer, len, buffer.length, (byte) 0);
@@ -77,18 +88,96 @@ public final class Qcow2Convert {
         }
     }
 
+    /** What one window of a raw source holds: its mapping, its runs of non-zero clusters and their hosts. */
+    private record RawWindow(ByteBuffer data, List<int[]> runs, long[] hosts, long bytes) {
+    }
+
+    /**
+     * Copies the first {@code wholeBytes} (whole clusters) of a raw file into a new image: the
+     * source is mapped, not read (no copy into the heap), every cluster is tested for zeroes where
+     * it lies, and each run of non-zero clusters goes from the mapping straight to new host
+     * clusters, laid out in guest order. Scanning and mapping run on a second thread ahead of the
+     * writes ({@link WindowedCopy}).
+     */
+    private static void copyWholeClusters(FileChannel in, long wholeBytes, Qcow2Image image) throws IOException {
+        int clusterSize = image.clusterSize();
+        int windowBytes = Math.max(WINDOW_BYTES, clusterSize);
+        ByteBuffer zeroCluster = ByteBuffer.allocateDirect(clusterSize);
+        WindowedCopy.run((wholeBytes + windowBytes - 1) / windowBytes, new WindowedCopy.Steps<RawWindow>() {
+            @Override
+            public RawWindow plan(long window) throws IOException {
+                long start = window * windowBytes;
+                int len = (int) Math.min(windowBytes, wholeBytes - start);
+                MappedByteBuffer data = in.map(FileChannel.MapMode.READ_ONLY, start, len);
+                List<int[]> runs = new ArrayList<>();
+                forNonZeroRuns(len, clusterSize, (at, bytes) -> isZero(data, at, bytes, zeroCluster),
+                        (at, bytes) -> runs.add(new int[] {at, bytes}));
+                long[] hosts = new long[runs.size()];
+                long bytes = 0;
+                for (int i = 0; i < hosts.length; i++) {
+                    int[] run = runs.get(i);
+                    hosts[i] = image.mapNewClusters(start + run[0], run[1] / clusterSize);
+                    bytes += run[1];
+                }
+                if (!runs.isEmpty()) {
+                    // Fault the pages in here, so that the writer's copy out of the mapping does not.
+                    data.load();
+                }
+                return new RawWindow(runs.isEmpty() ? null : data, runs, hosts, bytes);
+            }
+
+            @Override
+            public long bytes(RawWindow plan) {
+                return plan.bytes;
+            }
+
+            @Override
+            public void transfer(RawWindow plan) throws IOException {
+                for (int i = 0; i < plan.hosts.length; i++) {
+                    int[] run = plan.runs.get(i);
+                    image.writeHost(plan.hosts[i], plan.data.slice(run[0], run[1]));
+                }
+            }
+        });
+    }
+
     private static void writeNonZeroClusters(Qcow2Image image, long offset, byte[] buffer, int len, int clusterSize)
             throws IOException {
+        forNonZeroRuns(len, clusterSize, (at, bytes) -> ZeroBytes.isZero(buffer, at, bytes),
+                (at, bytes) -> image.write(offset + at, buffer, at, bytes));
+    }
+
+    /** Tells whether {@code bytes} bytes at {@code at} are all zero. */
+    private interface ZeroTest {
+        boolean isZero(int at, int bytes);
+    }
+
+    /** Takes one run of non-zero clusters. */
+    private interface RunSink {
+        void accept(int at, int bytes) throws IOException;
+    }
+
+    /**
+     * Passes each longest run of clusters of {@code [0, len)} that {@code test} finds not all zero
+     * to {@code sink}; the last cluster may be short.
+     */
+    private static void forNonZeroRuns(int len, int clusterSize, ZeroTest test, RunSink sink) throws IOException {
         int runStart = -1;
-        for (int at = 0; at <= len; at += clusterSize) {
-            boolean zero = at == len || ZeroBytes.isZero(buffer, at, Math.min(clusterSize, len - at));
+        // One step past the last cluster ends the last run.
+        for (int at = 0; at < len + clusterSize; at += clusterSize) {
+            boolean zero = at >= len || test.isZero(at, Math.min(clusterSize, len - at));
             if (!zero && runStart < 0) {
                 runStart = at;
             } else if (zero && runStart >= 0) {
-                image.write(offset + runStart, buffer, runStart, Math.min(at, len) - runStart);
+                sink.accept(runStart, Math.min(at, len) - runStart);
                 runStart = -1;
             }
         }
+    }
+
+    /** Whether {@code bytes} bytes of {@code data} at {@code at} are zero; {@code zeroes} is a cluster of them. */
+    private static boolean isZero(ByteBuffer data, int at, int bytes, ByteBuffer zeroes) {
+        return data.slice(at, bytes).mismatch(zeroes.slice(0, bytes)) < 0;
     }
 
     private static void writeCompressedClusters(Qcow2Image image, long offset, byte[] buffer, int len,
@@ -109,10 +198,16 @@ public final class Qcow2Convert {
         toRaw(source, target, WriteOrdering.DEFERRED_TO_CLOSE);
     }
 
-    /** As {@link #toRaw(Path, Path)}; {@link WriteOrdering#UNSYNCED} skips the final force. */
+    /**
+     * As {@link #toRaw(Path, Path)}; {@link WriteOrdering#UNSYNCED} skips the final force. Data
+     * clusters of the image itself go from a mapping of its file straight to the output;
+     * compressed clusters and what the backing chain holds are read through the engine.
+     */
     public static void toRaw(Path source, Path target, WriteOrdering targetOrdering) throws IOException {
-        try (Qcow2Image image = Qcow2Image.open(source, false)) {
-            writeRaw(image.capacityBytes(), image::read, target, targetOrdering);
+        try (Qcow2Image image = Qcow2Image.open(source, false); FileChannel out = openRawTarget(target)) {
+            long sizeBytes = image.capacityBytes();
+            copyActiveToRaw(image, sizeBytes, out);
+            finishRaw(out, sizeBytes, targetOrdering);
         }
     }
 
@@ -124,35 +219,133 @@ public final class Qcow2Convert {
     /** As {@link #snapshotToRaw(Path, String, Path)}; {@link WriteOrdering#UNSYNCED} skips the final force. */
     public static void snapshotToRaw(Path source, String snapshotIdOrName, Path target, WriteOrdering targetOrdering)
             throws IOException {
-        try (Qcow2Image image = Qcow2Image.open(source, false)) {
+        try (Qcow2Image image = Qcow2Image.open(source, false); FileChannel out = openRawTarget(target)) {
             SnapshotReader reader = image.snapshotReader(snapshotIdOrName);
-            writeRaw(reader.capacityBytes(), reader::read, target, targetOrdering);
-        }
-    }
-
-    private static void writeRaw(long sizeBytes, SnapshotReader.Source source, Path target,
-            WriteOrdering targetOrdering) throws IOException {
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+            long sizeBytes = reader.capacityBytes();
             byte[] buffer = new byte[CHUNK_BYTES];
             for (long offset = 0; offset < sizeBytes; offset += CHUNK_BYTES) {
                 int len = (int) Math.min(CHUNK_BYTES, sizeBytes - offset);
-                source.read(offset, buffer, 0, len);
+                reader.read(offset, buffer, 0, len);
                 if (!ZeroBytes.isZero(buffer, 0, len)) {
-                    ByteBuffer data = ByteBuffer.wrap(buffer, 0, len);
-                    long position = offset;
-                    while (data.hasRemaining()) {
-                        position += out.write(data, position);
-                    }
+                    writeFully(out, ByteBuffer.wrap(buffer, 0, len), offset);
                 }
             }
-            out.truncate(sizeBytes);
-            if (out.size() < sizeBytes) {
-                out.write(ByteBuffer.allocate(1), sizeBytes - 1);
+            finishRaw(out, sizeBytes, targetOrdering);
+        }
+    }
+
+    /** Non-zero pieces of one window of a raw output: guest offsets and the bytes to write there. */
+    private static final class RawPieces {
+        private final List<Long> offsets = new ArrayList<>();
+        private final List<ByteBuffer> data = new ArrayList<>();
+        private long bytes;
+
+        void add(long offset, ByteBuffer piece) {
+            offsets.add(offset);
+            data.add(piece);
+            bytes += piece.remaining();
+        }
+    }
+
+    /**
+     * Copies the active content of {@code image} to a raw file on two threads
+     * ({@link WindowedCopy}): the planner walks the mapping and maps each run of host clusters
+     * that follow each other, or reads through the engine what is not stored there as plain data;
+     * zero clusters and zero bytes are left as holes.
+     */
+    private static void copyActiveToRaw(Qcow2Image image, long sizeBytes, FileChannel out) throws IOException {
+        int clusterSize = image.clusterSize();
+        int windowBytes = Math.max(WINDOW_BYTES, clusterSize);
+        long fileBytes = image.hostFileBytes();
+        ByteBuffer zeroCluster = ByteBuffer.allocateDirect(clusterSize);
+        boolean hasBacking = image.backingLayer() != null;
+        WindowedCopy.run((sizeBytes + windowBytes - 1) / windowBytes, new WindowedCopy.Steps<RawPieces>() {
+            @Override
+            public RawPieces plan(long window) throws IOException {
+                RawPieces pieces = new RawPieces();
+                long end = Math.min(sizeBytes, (window + 1) * windowBytes);
+                long runGuest = 0;
+                long runHost = 0;
+                int runBytes = 0;
+                int len;
+                for (long at = window * windowBytes; at < end; at += len) {
+                    len = (int) Math.min(clusterSize, end - at);
+                    long entry = image.activeEntry(at);
+                    ClusterType type = L2Entry.type(entry);
+                    long host = L2Entry.hostOffset(entry);
+                    boolean mappable = type == ClusterType.NORMAL && !L2Entry.hasReservedBits(entry)
+                            && host + len <= fileBytes;
+                    if (mappable && runBytes > 0 && host == runHost + runBytes) {
+                        runBytes += len;
+                        continue;
+                    }
+                    addMapped(pieces, runGuest, runHost, runBytes);
+                    runBytes = 0;
+                    if (mappable) {
+                        runGuest = at;
+                        runHost = host;
+                        runBytes = len;
+                    } else if (!(type == ClusterType.ZERO_PLAIN || type == ClusterType.ZERO_ALLOC
+                            || (type == ClusterType.UNALLOCATED && !hasBacking))) {
+                        byte[] data = new byte[len];
+                        image.read(at, data, 0, len);
+                        if (!ZeroBytes.isZero(data)) {
+                            pieces.add(at, ByteBuffer.wrap(data));
+                        }
+                    }
+                }
+                addMapped(pieces, runGuest, runHost, runBytes);
+                return pieces;
             }
-            if (targetOrdering != WriteOrdering.UNSYNCED) {
-                out.force(false);
+
+            /** Maps a run of host clusters and adds its non-zero clusters, faulted in for the writers. */
+            private void addMapped(RawPieces pieces, long guest, long host, int bytes) throws IOException {
+                if (bytes == 0) {
+                    return;
+                }
+                MappedByteBuffer mapped = image.mapHost(host, bytes);
+                long before = pieces.bytes;
+                forNonZeroRuns(bytes, clusterSize, (at, len) -> isZero(mapped, at, len, zeroCluster),
+                        (at, len) -> pieces.add(guest + at, mapped.slice(at, len)));
+                if (pieces.bytes > before) {
+                    mapped.load();
+                }
             }
+
+            @Override
+            public long bytes(RawPieces plan) {
+                return plan.bytes;
+            }
+
+            @Override
+            public void transfer(RawPieces plan) throws IOException {
+                for (int i = 0; i < plan.offsets.size(); i++) {
+                    writeFully(out, plan.data.get(i), plan.offsets.get(i));
+                }
+            }
+        });
+    }
+
+    private static FileChannel openRawTarget(Path target) throws IOException {
+        return FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer data, long position) throws IOException {
+        long at = position;
+        while (data.hasRemaining()) {
+            at += out.write(data, at);
+        }
+    }
+
+    /** Sets the raw output's length (its tail may be a hole) and forces it unless unsynced. */
+    private static void finishRaw(FileChannel out, long sizeBytes, WriteOrdering targetOrdering) throws IOException {
+        out.truncate(sizeBytes);
+        if (out.size() < sizeBytes) {
+            out.write(ByteBuffer.allocate(1), sizeBytes - 1);
+        }
+        if (targetOrdering != WriteOrdering.UNSYNCED) {
+            out.force(false);
         }
     }
 

@@ -355,6 +355,40 @@ public final class Qcow2Image implements BackingLayer {
     }
 
     /**
+     * Maps {@code clusters} whole guest clusters from the cluster-aligned {@code offset} to new
+     * host clusters that follow each other and returns the host offset of the first; the caller
+     * then writes their data with {@link #writeHost}. Only for an image being filled after
+     * {@link #create(Path, Qcow2CreateOptions, WriteOrdering)} with deferred ordering, whose
+     * clusters there hold nothing yet (a convert's target).
+     */
+    long mapNewClusters(long offset, int clusters) throws IOException {
+        checkWritable();
+        checkRange(offset, (long) clusters << state.clusterBits);
+        if ((offset & (state.clusterSize - 1)) != 0) {
+            throw new IllegalArgumentException("offset " + offset + " is not cluster aligned");
+        }
+        return io.mapNewClusters(offset >> state.clusterBits, clusters);
+    }
+
+    /**
+     * Writes data at a host offset {@link #mapNewClusters} returned. Safe on several threads at
+     * once for distinct ranges, and alongside one thread calling the other methods.
+     */
+    void writeHost(long hostOffset, ByteBuffer data) throws IOException {
+        state.file.writeConcurrently(hostOffset, data);
+    }
+
+    /** A read-only mapping of host bytes of this image's file, which must lie within it. */
+    java.nio.MappedByteBuffer mapHost(long hostOffset, int length) throws IOException {
+        return state.file.map(hostOffset, length);
+    }
+
+    /** The length of this image's file. */
+    long hostFileBytes() throws IOException {
+        return state.file.sizeBytes();
+    }
+
+    /**
      * Writes one guest cluster compressed (qemu-io {@code write -c}). {@code offset} must be
      * cluster aligned and {@code len} a whole cluster, or the rest of the disk for a short last
      * cluster. Incompressible data is stored uncompressed.
