@@ -16,7 +16,9 @@ import java.util.List;
  * Conversions between raw files and qcow2 images, like {@code qemu-img convert}: zero ranges are
  * skipped (the raw output is sparse, the qcow2 output leaves them unallocated). Internal
  * snapshots are never copied (as with qemu-img); export one explicitly with
- * {@link #snapshotToRaw}. Memory use is one 1 MiB buffer.
+ * {@link #snapshotToRaw}. Raw to qcow2 (uncompressed) and qcow2 to raw map their sources and copy
+ * on three threads ({@link WindowedCopy}, at most three 16 MiB windows in flight); the other paths
+ * use one 1 MiB buffer.
  */
 public final class Qcow2Convert {
 
@@ -89,15 +91,14 @@ public final class Qcow2Convert {
     }
 
     /** What one window of a raw source holds: its mapping, its runs of non-zero clusters and their hosts. */
-    private record RawWindow(ByteBuffer data, List<int[]> runs, long[] hosts, long bytes) {
+    private record RawWindow(long start, ByteBuffer data, List<int[]> runs, long[] hosts) {
     }
 
     /**
      * Copies the first {@code wholeBytes} (whole clusters) of a raw file into a new image: the
      * source is mapped, not read (no copy into the heap), every cluster is tested for zeroes where
      * it lies, and each run of non-zero clusters goes from the mapping straight to new host
-     * clusters, laid out in guest order. Scanning and mapping run on a second thread ahead of the
-     * writes ({@link WindowedCopy}).
+     * clusters, laid out in guest order ({@link WindowedCopy}).
      */
     private static void copyWholeClusters(FileChannel in, long wholeBytes, Qcow2Image image) throws IOException {
         int clusterSize = image.clusterSize();
@@ -105,30 +106,27 @@ public final class Qcow2Convert {
         ByteBuffer zeroCluster = ByteBuffer.allocateDirect(clusterSize);
         WindowedCopy.run((wholeBytes + windowBytes - 1) / windowBytes, new WindowedCopy.Steps<RawWindow>() {
             @Override
-            public RawWindow plan(long window) throws IOException {
+            public RawWindow prepare(long window) throws IOException {
                 long start = window * windowBytes;
                 int len = (int) Math.min(windowBytes, wholeBytes - start);
                 MappedByteBuffer data = in.map(FileChannel.MapMode.READ_ONLY, start, len);
                 List<int[]> runs = new ArrayList<>();
                 forNonZeroRuns(len, clusterSize, (at, bytes) -> isZero(data, at, bytes, zeroCluster),
                         (at, bytes) -> runs.add(new int[] {at, bytes}));
-                long[] hosts = new long[runs.size()];
-                long bytes = 0;
-                for (int i = 0; i < hosts.length; i++) {
-                    int[] run = runs.get(i);
-                    hosts[i] = image.mapNewClusters(start + run[0], run[1] / clusterSize);
-                    bytes += run[1];
+                if (runs.isEmpty()) {
+                    return new RawWindow(start, null, runs, new long[0]);
                 }
-                if (!runs.isEmpty()) {
-                    // Fault the pages in here, so that the writer's copy out of the mapping does not.
-                    data.load();
-                }
-                return new RawWindow(runs.isEmpty() ? null : data, runs, hosts, bytes);
+                // Fault the pages in now, alongside another thread's writes, not in the copy out of the mapping.
+                data.load();
+                return new RawWindow(start, data, runs, new long[runs.size()]);
             }
 
             @Override
-            public long bytes(RawWindow plan) {
-                return plan.bytes;
+            public void inOrder(long window, RawWindow plan) throws IOException {
+                for (int i = 0; i < plan.hosts.length; i++) {
+                    int[] run = plan.runs.get(i);
+                    plan.hosts[i] = image.mapNewClusters(plan.start + run[0], run[1] / clusterSize);
+                }
             }
 
             @Override
@@ -234,24 +232,22 @@ public final class Qcow2Convert {
         }
     }
 
-    /** Non-zero pieces of one window of a raw output: guest offsets and the bytes to write there. */
-    private static final class RawPieces {
-        private final List<Long> offsets = new ArrayList<>();
-        private final List<ByteBuffer> data = new ArrayList<>();
-        private long bytes;
-
-        void add(long offset, ByteBuffer piece) {
-            offsets.add(offset);
-            data.add(piece);
-            bytes += piece.remaining();
-        }
+    /**
+     * One window of a raw output: runs of the image's own host clusters ({guest, host, bytes}) and
+     * pieces read through the engine (compressed clusters, the backing chain) with their offsets.
+     */
+    private static final class RawOutputWindow {
+        private final List<long[]> hostRuns = new ArrayList<>();
+        private final List<Long> readOffsets = new ArrayList<>();
+        private final List<ByteBuffer> readData = new ArrayList<>();
     }
 
     /**
-     * Copies the active content of {@code image} to a raw file on two threads
-     * ({@link WindowedCopy}): the planner walks the mapping and maps each run of host clusters
-     * that follow each other, or reads through the engine what is not stored there as plain data;
-     * zero clusters and zero bytes are left as holes.
+     * Copies the active content of {@code image} to a raw file ({@link WindowedCopy}): in window
+     * order the mapping is walked, runs of host clusters that follow each other are noted and what
+     * is not stored as plain data in the image itself is read through the engine; then, alongside
+     * other windows, each run is mapped and its non-zero clusters written straight from the
+     * mapping. Zero clusters and zero bytes are left as holes.
      */
     private static void copyActiveToRaw(Qcow2Image image, long sizeBytes, FileChannel out) throws IOException {
         int clusterSize = image.clusterSize();
@@ -259,14 +255,16 @@ public final class Qcow2Convert {
         long fileBytes = image.hostFileBytes();
         ByteBuffer zeroCluster = ByteBuffer.allocateDirect(clusterSize);
         boolean hasBacking = image.backingLayer() != null;
-        WindowedCopy.run((sizeBytes + windowBytes - 1) / windowBytes, new WindowedCopy.Steps<RawPieces>() {
+        WindowedCopy.run((sizeBytes + windowBytes - 1) / windowBytes, new WindowedCopy.Steps<RawOutputWindow>() {
             @Override
-            public RawPieces plan(long window) throws IOException {
-                RawPieces pieces = new RawPieces();
+            public RawOutputWindow prepare(long window) {
+                return new RawOutputWindow();
+            }
+
+            @Override
+            public void inOrder(long window, RawOutputWindow plan) throws IOException {
                 long end = Math.min(sizeBytes, (window + 1) * windowBytes);
-                long runGuest = 0;
-                long runHost = 0;
-                int runBytes = 0;
+                long[] run = null;
                 int len;
                 for (long at = window * windowBytes; at < end; at += len) {
                     len = (int) Math.min(clusterSize, end - at);
@@ -275,52 +273,43 @@ public final class Qcow2Convert {
                     long host = L2Entry.hostOffset(entry);
                     boolean mappable = type == ClusterType.NORMAL && !L2Entry.hasReservedBits(entry)
                             && host + len <= fileBytes;
-                    if (mappable && runBytes > 0 && host == runHost + runBytes) {
-                        runBytes += len;
-                        continue;
-                    }
-                    addMapped(pieces, runGuest, runHost, runBytes);
-                    runBytes = 0;
-                    if (mappable) {
-                        runGuest = at;
-                        runHost = host;
-                        runBytes = len;
-                    } else if (!(type == ClusterType.ZERO_PLAIN || type == ClusterType.ZERO_ALLOC
-                            || (type == ClusterType.UNALLOCATED && !hasBacking))) {
-                        byte[] data = new byte[len];
-                        image.read(at, data, 0, len);
-                        if (!ZeroBytes.isZero(data)) {
-                            pieces.add(at, ByteBuffer.wrap(data));
+                    if (mappable && run != null && host == run[1] + run[2]) {
+                        run[2] += len;
+                    } else if (mappable) {
+                        run = new long[] {at, host, len};
+                        plan.hostRuns.add(run);
+                    } else {
+                        run = null;
+                        if (!(type == ClusterType.ZERO_PLAIN || type == ClusterType.ZERO_ALLOC
+                                || (type == ClusterType.UNALLOCATED && !hasBacking))) {
+                            byte[] data = new byte[len];
+                            image.read(at, data, 0, len);
+                            if (!ZeroBytes.isZero(data)) {
+                                plan.readOffsets.add(at);
+                                plan.readData.add(ByteBuffer.wrap(data));
+                            }
                         }
                     }
                 }
-                addMapped(pieces, runGuest, runHost, runBytes);
-                return pieces;
-            }
-
-            /** Maps a run of host clusters and adds its non-zero clusters, faulted in for the writers. */
-            private void addMapped(RawPieces pieces, long guest, long host, int bytes) throws IOException {
-                if (bytes == 0) {
-                    return;
-                }
-                MappedByteBuffer mapped = image.mapHost(host, bytes);
-                long before = pieces.bytes;
-                forNonZeroRuns(bytes, clusterSize, (at, len) -> isZero(mapped, at, len, zeroCluster),
-                        (at, len) -> pieces.add(guest + at, mapped.slice(at, len)));
-                if (pieces.bytes > before) {
-                    mapped.load();
-                }
             }
 
             @Override
-            public long bytes(RawPieces plan) {
-                return plan.bytes;
-            }
-
-            @Override
-            public void transfer(RawPieces plan) throws IOException {
-                for (int i = 0; i < plan.offsets.size(); i++) {
-                    writeFully(out, plan.data.get(i), plan.offsets.get(i));
+            public void transfer(RawOutputWindow plan) throws IOException {
+                for (long[] run : plan.hostRuns) {
+                    MappedByteBuffer mapped = image.mapHost(run[1], (int) run[2]);
+                    List<int[]> nonZero = new ArrayList<>();
+                    forNonZeroRuns((int) run[2], clusterSize, (at, len) -> isZero(mapped, at, len, zeroCluster),
+                            (at, len) -> nonZero.add(new int[] {at, len}));
+                    if (!nonZero.isEmpty()) {
+                        // Fault the pages in before the copy out of the mapping, which holds the output's lock.
+                        mapped.load();
+                    }
+                    for (int[] piece : nonZero) {
+                        writeFully(out, mapped.slice(piece[0], piece[1]), run[0] + piece[0]);
+                    }
+                }
+                for (int i = 0; i < plan.readOffsets.size(); i++) {
+                    writeFully(out, plan.readData.get(i), plan.readOffsets.get(i));
                 }
             }
         });

@@ -2,41 +2,40 @@ package dev.cairn.qcow2;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs a copy as numbered windows on three threads: a planning thread runs {@link Steps#plan} for
- * each window in order (scanning for zeroes, mapping and faulting in the source, and everything
- * that touches an image's metadata, which is not thread-safe), while the calling thread and one
- * more take the planned windows in order and run {@link Steps#transfer} (the bulk of the bytes,
- * into distinct ranges of the output). Planning runs ahead of the writers by at most
- * {@link #MAX_AHEAD_BYTES} of bytes still to write, so windows without data (holes) are scanned
- * while the writers are busy instead of after them. The first failure on any thread stops all
- * three and is thrown.
+ * Runs a copy as numbered windows on {@value #THREADS} threads (the calling one and two more), as
+ * qemu-img convert keeps several requests in flight. Each thread takes the next window and runs its
+ * three steps: {@link Steps#prepare} alongside the other threads (mapping the source, scanning it
+ * for zeroes, faulting it in), {@link Steps#inOrder} one window at a time and in window order
+ * (everything that touches an image's metadata, which is not thread-safe; host clusters are then
+ * laid out in guest order), and {@link Steps#transfer} alongside the others again (the bulk of the
+ * bytes, into distinct ranges of the output). Writes into one file take the file's lock in the
+ * kernel, so one thread at a time writes while the others prepare: scanning and faulting in overlap
+ * the writes instead of adding to them. At most one window per thread is in flight. The first
+ * failure on any thread stops all of them and is thrown.
  */
 final class WindowedCopy<P> {
 
-    /** The steps of one window; {@code P} carries what planning hands to the transfer. */
+    /** The steps of one window; {@code P} carries what a step hands to the next. */
     interface Steps<P> {
-        /** Plans window {@code window}; called for 0, 1, 2, ... on the planning thread. */
-        P plan(long window) throws IOException;
+        P prepare(long window) throws IOException;
 
-        /** The bytes {@link #transfer} of this plan will write, to bound how far planning runs ahead. */
-        long bytes(P plan);
+        void inOrder(long window, P plan) throws IOException;
 
-        /** Writes what {@code plan} names; called in window order on the calling thread. */
         void transfer(P plan) throws IOException;
     }
 
-    private static final long MAX_AHEAD_BYTES = 256L << 20;
+    private static final int THREADS = 3;
 
     private final long windows;
     private final Steps<P> steps;
-    private final Deque<P> planned = new ArrayDeque<>();
-    private long plannedBytes;
-    private boolean planningDone;
+    private final AtomicLong nextWindow = new AtomicLong();
+    private final Object turnLock = new Object();
+    private long turn;
     private Throwable failure;
 
     private WindowedCopy(long windows, Steps<P> steps) {
@@ -50,15 +49,16 @@ final class WindowedCopy<P> {
     }
 
     private void run() throws IOException {
-        Thread planner = new Thread(this::planAll, "cairn-copy-planner");
-        Thread writer = new Thread(this::transferOrFail, "cairn-copy-writer");
-        for (Thread helper : List.of(planner, writer)) {
+        List<Thread> helpers = new ArrayList<>();
+        for (int i = 1; i < Math.min(THREADS, windows); i++) {
+            Thread helper = new Thread(this::work, "cairn-copy-" + i);
             helper.setDaemon(true);
+            helpers.add(helper);
             helper.start();
         }
-        transferOrFail();
+        work();
         boolean interrupted = false;
-        for (Thread helper : List.of(planner, writer)) {
+        for (Thread helper : helpers) {
             while (helper.isAlive()) {
                 try {
                     helper.join();
@@ -74,78 +74,52 @@ final class WindowedCopy<P> {
         rethrow();
     }
 
-    private void planAll() {
+    private void work() {
         try {
-            for (long window = 0; window < windows; window++) {
-                P plan = steps.plan(window);
-                long bytes = steps.bytes(plan);
-                synchronized (this) {
-                    while (failure == null && !planned.isEmpty() && plannedBytes + bytes > MAX_AHEAD_BYTES) {
-                        wait();
+            for (long window = nextWindow.getAndIncrement(); window < windows && !failed();
+                    window = nextWindow.getAndIncrement()) {
+                P plan = steps.prepare(window);
+                synchronized (turnLock) {
+                    while (turn != window && failure == null) {
+                        turnLock.wait();
                     }
                     if (failure != null) {
                         return;
                     }
-                    planned.addLast(plan);
-                    plannedBytes += bytes;
-                    notifyAll();
+                    try {
+                        steps.inOrder(window, plan);
+                    } finally {
+                        turn++;
+                        turnLock.notifyAll();
+                    }
                 }
+                steps.transfer(plan);
             }
         } catch (IOException | RuntimeException | Error | InterruptedException e) {
             fail(e);
-        } finally {
-            synchronized (this) {
-                planningDone = true;
-                notifyAll();
-            }
         }
     }
 
-    private void transferOrFail() {
-        try {
-            transferAll();
-        } catch (IOException | RuntimeException | Error e) {
-            fail(e);
+    private boolean failed() {
+        synchronized (turnLock) {
+            return failure != null;
         }
     }
 
-    private void transferAll() throws IOException {
-        while (true) {
-            P plan;
-            synchronized (this) {
-                while (failure == null && planned.isEmpty() && !planningDone) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("copy interrupted");
-                    }
-                }
-                if (failure != null || planned.isEmpty()) {
-                    return;
-                }
-                plan = planned.removeFirst();
+    private void fail(Throwable e) {
+        synchronized (turnLock) {
+            if (failure == null) {
+                failure = e;
+            } else if (failure != e) {
+                failure.addSuppressed(e);
             }
-            steps.transfer(plan);
-            synchronized (this) {
-                plannedBytes -= steps.bytes(plan);
-                notifyAll();
-            }
+            turnLock.notifyAll();
         }
-    }
-
-    private synchronized void fail(Throwable e) {
-        if (failure == null) {
-            failure = e;
-        } else if (failure != e) {
-            failure.addSuppressed(e);
-        }
-        notifyAll();
     }
 
     private void rethrow() throws IOException {
         Throwable e;
-        synchronized (this) {
+        synchronized (turnLock) {
             e = failure;
         }
         if (e == null) {

@@ -91,13 +91,13 @@ class ParallelConvertTest {
         List<Long> written = Collections.synchronizedList(new ArrayList<>());
         assertThatThrownBy(() -> WindowedCopy.run(100, new CountingSteps(written) {
             @Override
-            public Long plan(long window) throws IOException {
+            public Long prepare(long window) throws IOException {
                 if (window == 7) {
-                    throw new IOException("plan broke");
+                    throw new IOException("prepare broke");
                 }
                 return window;
             }
-        })).isInstanceOf(IOException.class).hasMessage("plan broke");
+        })).isInstanceOf(IOException.class).hasMessage("prepare broke");
         assertThat(written).doesNotContain(7L).allMatch(window -> window < 7);
     }
 
@@ -118,11 +118,13 @@ class ParallelConvertTest {
     }
 
     @Test
-    void everyWindowIsTransferredOnce() throws Exception {
+    void everyWindowIsTransferredOnceAfterItsOrderedStepInWindowOrder() throws Exception {
         List<Long> written = Collections.synchronizedList(new ArrayList<>());
-        WindowedCopy.run(500, new CountingSteps(written));
+        CountingSteps steps = new CountingSteps(written);
+        WindowedCopy.run(500, steps);
+        assertThat(steps.ordered).hasSize(500).isSorted().doesNotHaveDuplicates();
         Collections.sort(written);
-        assertThat(written).hasSize(500).doesNotHaveDuplicates().startsWith(0L).endsWith(499L);
+        assertThat(written).isEqualTo(steps.ordered);
     }
 
     @Test
@@ -141,19 +143,21 @@ class ParallelConvertTest {
 
     private static class CountingSteps implements WindowedCopy.Steps<Long> {
         private final List<Long> written;
+        /** Windows as the ordered step saw them; it runs one at a time. */
+        final List<Long> ordered = new ArrayList<>();
 
         CountingSteps(List<Long> written) {
             this.written = written;
         }
 
         @Override
-        public Long plan(long window) throws IOException {
+        public Long prepare(long window) throws IOException {
             return window;
         }
 
         @Override
-        public long bytes(Long plan) {
-            return 1 << 20;
+        public void inOrder(long window, Long plan) {
+            ordered.add(window);
         }
 
         @Override
