@@ -51,6 +51,7 @@ public final class CairnImg {
     }
 
     public static void main(String[] args) {
+        EnginePreload.start();
         String first = args.length > 0 ? args[0] : "";
         System.exit(commandLine(SUBCOMMANDS.containsKey(first) ? first : null).execute(args));
     }
