@@ -7,8 +7,8 @@
 # reads its source from the page cache. Two pairs in the same mode: qemu-img convert's default output cache
 # mode (unsafe: never flushed) against `cairn-img convert -t unsafe`, and `qemu-img convert -t writeback`
 # (one flush at the end) against cairn-img's default (forced once before it exits). The table gives the
-# median of the rounds.
-# Cairn's outputs are checked with `qemu-img compare`, `qemu-img check` and `cmp` before any figure.
+# median of the rounds, then the fastest round of each, then the fixed cost (a 1 MiB file).
+# Every output is checked (`qemu-img compare` and `qemu-img check`, or `cmp`) right after its run, untimed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-2048}
@@ -23,39 +23,48 @@ head -c $(( (size_mib / 2) << 20 )) /dev/urandom > "$work/src.raw"
 truncate -s $(( size_mib << 20 )) "$work/src.raw"
 cat "$work/src.raw" > /dev/null
 qemu-img convert -f raw -O qcow2 "$work/src.raw" "$work/qemu.qcow2"
-# Each output but the ones checked below is deleted as soon as it is timed, so that no later run pays for
-# reclaiming its page cache, and even rounds run cairn-img first: the order inside a round does not favour
-# either tool.
-to_qcow2() {
-    timed q2-qemu qemu-img convert -f raw -O qcow2 "$work/src.raw" "$work/out.tmp"; rm -f "$work/out.tmp"
-    timed q2-qemu-wb qemu-img convert -t writeback -f raw -O qcow2 "$work/src.raw" "$work/out.tmp"
+# Every output, of either tool, is checked untimed and deleted as soon as it is timed, so each run starts
+# from the same state: no run pays for reclaiming an earlier output's page cache. Both tools convert the same
+# sources (src.raw, and qemu.qcow2 made by qemu-img). Even rounds run cairn-img first.
+checked() {  # checked NAME KIND COMMAND...: timed, then the output (out.tmp) checked against the source, then deleted
+    local name=$1 kind=$2
+    shift 2
+    timed "$name" "$@"
+    if [ "$kind" = qcow2 ]; then
+        qemu-img compare -q -f raw -F qcow2 "$work/src.raw" "$work/out.tmp"
+        qemu-img check -q "$work/out.tmp"
+    else
+        cmp -s "$work/src.raw" "$work/out.tmp"
+    fi
     rm -f "$work/out.tmp"
+}
+to_qcow2() {
+    checked q2-qemu qcow2 qemu-img convert -f raw -O qcow2 "$work/src.raw" "$work/out.tmp"
+    checked q2-qemu-wb qcow2 qemu-img convert -t writeback -f raw -O qcow2 "$work/src.raw" "$work/out.tmp"
 }
 to_qcow2_cairn() {
-    timed q2-cairn-unsafe img convert -t unsafe -f raw -O qcow2 "$work/src.raw" "$work/out.cairn-unsafe.qcow2"
-    timed q2-cairn img convert -f raw -O qcow2 "$work/src.raw" "$work/out.cairn.qcow2"
+    checked q2-cairn-unsafe qcow2 img convert -t unsafe -f raw -O qcow2 "$work/src.raw" "$work/out.tmp"
+    checked q2-cairn qcow2 img convert -f raw -O qcow2 "$work/src.raw" "$work/out.tmp"
 }
 to_raw() {
-    timed raw-qemu qemu-img convert -f qcow2 -O raw "$work/qemu.qcow2" "$work/out.tmp"; rm -f "$work/out.tmp"
-    timed raw-qemu-wb qemu-img convert -t writeback -f qcow2 -O raw "$work/qemu.qcow2" "$work/out.tmp"
-    rm -f "$work/out.tmp"
+    checked raw-qemu raw qemu-img convert -f qcow2 -O raw "$work/qemu.qcow2" "$work/out.tmp"
+    checked raw-qemu-wb raw qemu-img convert -t writeback -f qcow2 -O raw "$work/qemu.qcow2" "$work/out.tmp"
 }
 to_raw_cairn() {
-    timed raw-cairn-unsafe img convert -t unsafe -f qcow2 -O raw "$work/out.cairn.qcow2" "$work/out.cairn-unsafe.raw"
-    timed raw-cairn img convert -f qcow2 -O raw "$work/out.cairn.qcow2" "$work/out.cairn.raw"
+    checked raw-cairn-unsafe raw img convert -t unsafe -f qcow2 -O raw "$work/qemu.qcow2" "$work/out.tmp"
+    checked raw-cairn raw img convert -f qcow2 -O raw "$work/qemu.qcow2" "$work/out.tmp"
 }
 for round in $(seq "$rounds"); do
-    rm -f "$work"/out.*
+    cat "$work/src.raw" "$work/qemu.qcow2" > /dev/null
     if [ $(( round % 2 )) -eq 1 ]; then to_qcow2; to_qcow2_cairn; else to_qcow2_cairn; to_qcow2; fi
-    cat "$work/qemu.qcow2" "$work/out.cairn.qcow2" > /dev/null
     if [ $(( round % 2 )) -eq 1 ]; then to_raw; to_raw_cairn; else to_raw_cairn; to_raw; fi
 done
-
-qemu-img compare -q -f raw -F qcow2 "$work/src.raw" "$work/out.cairn.qcow2"
-qemu-img check -q "$work/out.cairn.qcow2"
-cmp -s "$work/src.raw" "$work/out.cairn.raw"
-qemu-img compare -q -f raw -F qcow2 "$work/src.raw" "$work/out.cairn-unsafe.qcow2"
-cmp -s "$work/src.raw" "$work/out.cairn-unsafe.raw"
+head -c 1048576 "$work/src.raw" > "$work/tiny.raw"
+for round in $(seq "$rounds"); do
+    timed tiny-qemu qemu-img convert -f raw -O qcow2 "$work/tiny.raw" "$work/tiny.tmp"; rm -f "$work/tiny.tmp"
+    timed tiny-cairn img convert -t unsafe -f raw -O qcow2 "$work/tiny.raw" "$work/tiny.tmp"; rm -f "$work/tiny.tmp"
+done
+img convert -f raw -O qcow2 "$work/src.raw" "$work/cairn.qcow2"
 echo "size: ${size_mib} MiB (half data, half hole); median of $rounds rounds; $(machine)"
 printf '| direction | qemu-img (s) | cairn-img -t unsafe (s) | throughput ratio | qemu-img -t writeback (s) | cairn-img (s) | throughput ratio |\n|---|---|---|---|---|---|---|\n'
 row() {
@@ -65,5 +74,15 @@ row() {
 }
 row "raw -> qcow2" q2
 row "qcow2 -> raw" raw
+echo "fastest of the rounds:"
+printf '| direction | qemu-img (s) | cairn-img -t unsafe (s) | throughput ratio | qemu-img -t writeback (s) | cairn-img (s) | throughput ratio |\n|---|---|---|---|---|---|---|\n'
+best() {
+    awk -v n="$1" -v q="$(minimum "$2-qemu")" -v cu="$(minimum "$2-cairn-unsafe")" -v w="$(minimum "$2-qemu-wb")" \
+        -v c="$(minimum "$2-cairn")" \
+        'BEGIN { printf "| %s | %.2f | %.2f | %.2fx | %.2f | %.2f | %.2fx |\n", n, q, cu, q / cu, w, c, w / c }'
+}
+best "raw -> qcow2" q2
+best "qcow2 -> raw" raw
+echo "fixed cost, 1 MiB raw -> qcow2 (median s): qemu-img $(median tiny-qemu), cairn-img $(median tiny-cairn)"
 echo "all rounds (s): $(for f in q2-qemu q2-cairn-unsafe q2-qemu-wb q2-cairn raw-qemu raw-cairn-unsafe raw-qemu-wb raw-cairn; do printf '%s %s; ' "$f" "$(paste -sd' ' "$work/$f.times")"; done)"
-echo "sizes on disk: qemu.qcow2 $(du -k "$work/qemu.qcow2" | cut -f1) KiB, cairn.qcow2 $(du -k "$work/out.cairn.qcow2" | cut -f1) KiB"
+echo "sizes on disk: qemu.qcow2 $(du -k "$work/qemu.qcow2" | cut -f1) KiB, cairn.qcow2 $(du -k "$work/cairn.qcow2" | cut -f1) KiB"

@@ -22,6 +22,11 @@ median() {
     sort -n "$file" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
+# minimum NAME: the fastest run recorded for NAME (the one least disturbed by other work on the machine).
+minimum() {
+    sort -n "$work/$1.times" | head -1
+}
+
 cairn_img() { java -jar qcow2-driver/target/cairn-img.jar "$@"; }
 
 machine() {
