@@ -121,13 +121,15 @@ public class SnapshotService {
             }
             // A raw volume's first external snapshot leaves it a qcow2 overlay: the catalog follows storage.
             String format = handle.storage().describe(handle.ref()).format();
+            SnapshotRow created;
             try {
-                transaction.executeWithoutResult(status -> {
+                created = transaction.execute(status -> {
                     SnapshotRow row = snapshots.save(new SnapshotRow(null, handle.pool().id(), handle.row().id(), name,
                             UUID.randomUUID(), handle.row().currentSnapshotId(), request.description(), engineRef,
                             Instant.now(), false));
                     volumeRows.save(handle.row().withCurrentSnapshotId(row.id()).withFormat(format));
                     intents.delete(intent);
+                    return row;
                 });
             } catch (RuntimeException e) {
                 engine.deleteSnapshot(handle.ref(), engineRef);
@@ -138,7 +140,7 @@ public class SnapshotService {
                 }
                 throw e;
             }
-            namespace.save(handle.pool(), handle.row().id());
+            namespace.record(handle.pool(), handle.row().id(), List.of(), List.of(created));
             return get(pool, volume, name);
         });
     }
@@ -150,7 +152,7 @@ public class SnapshotService {
             SnapshotRow target = volumes.snapshotOf(handle, snapshot);
             handle.storage().snapshots(handle.ref()).revert(handle.ref(), target.engineRef());
             volumeRows.save(handle.row().withCurrentSnapshotId(target.id()));
-            namespace.save(handle.pool(), handle.row().id());
+            namespace.record(handle.pool(), handle.row().id(), List.of(), List.of());
             return get(pool, volume, snapshot);
         });
     }
@@ -194,17 +196,17 @@ public class SnapshotService {
             // crash before storage has deleted them does not bring them back as adopted snapshots.
             List<SnapshotIntentRow> dropping = metadataOnly ? List.of() : removed.stream()
                     .map(row -> new SnapshotIntentRow(null, handle.row().id(), row.name(), row.engineRef())).toList();
+            List<SnapshotRow> rebased = mode != ChildrenMode.REBASE ? List.of()
+                    : tree.children(target).stream().map(child -> child.withParentId(target.parentId())).toList();
             List<SnapshotIntentRow> recorded = transaction.execute(status -> {
                 if (currentGoes) {
                     volumeRows.save(handle.row().withCurrentSnapshotId(heir));
                 }
-                if (mode == ChildrenMode.REBASE) {
-                    tree.children(target).forEach(child -> snapshots.save(child.withParentId(target.parentId())));
-                }
+                rebased.forEach(snapshots::save);
                 removed.forEach(snapshots::delete);
                 return intents.saveAll(dropping);
             });
-            namespace.save(handle.pool(), handle.row().id());
+            namespace.record(handle.pool(), handle.row().id(), removed, rebased);
             if (!metadataOnly) {
                 SnapshotEngine engine = handle.storage().snapshots(handle.ref());
                 removed.forEach(row -> engine.deleteSnapshot(handle.ref(), row.engineRef()));
