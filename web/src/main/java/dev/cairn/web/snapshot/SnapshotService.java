@@ -20,7 +20,10 @@ import dev.cairn.web.volume.VolumeService.VolumeHandle;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -181,12 +184,11 @@ public class SnapshotService {
     public void delete(String pool, String volume, String snapshot, ChildrenMode mode, boolean metadataOnly) {
         locks.changing(pool, volume, () -> {
             VolumeHandle handle = volumes.resolve(pool, volume);
-            SnapshotTree tree = treeOf(handle.row());
-            SnapshotRow target = require(tree, handle, snapshot);
-            List<SnapshotRow> removed = new ArrayList<>(tree.descendantsDeepestFirst(target));
-            if (mode == ChildrenMode.REBASE) {
-                removed.clear();
-            }
+            // Read by parent links, not as a whole tree: a delete costs what it touches, not the tree's size.
+            SnapshotRow target = volumes.snapshotOf(handle, snapshot);
+            List<SnapshotRow> children = childrenOf(target);
+            List<SnapshotRow> removed = mode == ChildrenMode.REBASE ? new ArrayList<>()
+                    : descendantsDeepestFirst(children);
             if (mode != ChildrenMode.ONLY) {
                 removed.add(target);
             }
@@ -197,7 +199,7 @@ public class SnapshotService {
             List<SnapshotIntentRow> dropping = metadataOnly ? List.of() : removed.stream()
                     .map(row -> new SnapshotIntentRow(null, handle.row().id(), row.name(), row.engineRef())).toList();
             List<SnapshotRow> rebased = mode != ChildrenMode.REBASE ? List.of()
-                    : tree.children(target).stream().map(child -> child.withParentId(target.parentId())).toList();
+                    : children.stream().map(child -> child.withParentId(target.parentId())).toList();
             List<SnapshotIntentRow> recorded = transaction.execute(status -> {
                 if (currentGoes) {
                     volumeRows.save(handle.row().withCurrentSnapshotId(heir));
@@ -237,6 +239,25 @@ public class SnapshotService {
                 Map.of("pool", pool, "snapshot", snapshot), null));
         VolumeRow volume = volumeRows.findById(row.volumeId()).orElseThrow();
         return single(poolRow, volume, row);
+    }
+
+    /** The snapshots whose parent is {@code row}, in its volume's tree. */
+    private List<SnapshotRow> childrenOf(SnapshotRow row) {
+        return snapshots.findByParentIdOrderByCreatedAtAscIdAsc(row.id()).stream()
+                .filter(child -> child.volumeId() == row.volumeId()).toList();
+    }
+
+    /** {@code children} and everything below them, each snapshot before its parent. */
+    private List<SnapshotRow> descendantsDeepestFirst(List<SnapshotRow> children) {
+        List<SnapshotRow> found = new ArrayList<>();
+        Deque<SnapshotRow> pending = new ArrayDeque<>(children);
+        while (!pending.isEmpty()) {
+            SnapshotRow next = pending.pop();
+            found.add(next);
+            pending.addAll(childrenOf(next));
+        }
+        Collections.reverse(found);
+        return found;
     }
 
     private SnapshotTree treeOf(VolumeRow volume) {

@@ -1,10 +1,8 @@
 package dev.cairn.web.snapshot;
 
 import dev.cairn.web.catalog.SnapshotRow;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,19 +56,6 @@ final class SnapshotTree {
 
     Optional<SnapshotRow> parent(SnapshotRow row) {
         return byId(row.parentId());
-    }
-
-    /** Every snapshot below {@code row}, deepest first (an order in which each can be removed). */
-    List<SnapshotRow> descendantsDeepestFirst(SnapshotRow row) {
-        List<SnapshotRow> found = new ArrayList<>();
-        Deque<SnapshotRow> pending = new ArrayDeque<>(children(row));
-        while (!pending.isEmpty()) {
-            SnapshotRow next = pending.pop();
-            found.add(next);
-            pending.addAll(children(next));
-        }
-        java.util.Collections.reverse(found);
-        return found;
     }
 
     /** Whether {@code candidate} lies below {@code ancestor}. */
