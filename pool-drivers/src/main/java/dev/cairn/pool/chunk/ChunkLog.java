@@ -46,7 +46,7 @@ import java.util.zip.CRC32C;
 final class ChunkLog {
 
     static final String FILE = "chunks.log";
-    /** Bytes one generation may log; a write that does not fit is copied on write instead. */
+    /** Bytes one generation may log; a small write that would not fit commits first (the log is then empty). */
     static final long SLOT_BYTES = 64L << 20;
     private static final int HEADER_BYTES = 16;
     /** Records gathered before one sequential write into the log file (more for chunks above 1 MiB - 16). */

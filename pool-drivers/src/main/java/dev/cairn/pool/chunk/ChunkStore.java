@@ -27,9 +27,11 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Durability.</b> Changes become durable at a commit: new nodes and refcount pages are written
  * to places the committed state does not use, files (data, intent log, metadata) are forced, then a
  * checksummed superblock (two alternating slots, generation counter, the log's length and checksum)
- * is written and forced, then the logged bytes are written into their chunks. {@link #open} recovers
- * exactly the last commit, replaying its log. Commits happen on {@link #commit()}, {@link #close()}, every device create, snapshot,
- * delete, revert and resize, when space runs out and freed space is waiting for a commit, and every
+ * is written and forced, then the logged bytes are written into their chunks, unforced: the next
+ * commit's data force makes them durable before its superblock. {@link #open} recovers exactly the
+ * last commit, replaying its log. Commits happen on {@link #commit()}, {@link #close()}, every device
+ * create, snapshot, delete, revert and resize, when space runs out and freed space is waiting for a
+ * commit, when a small write finds the intent log full, and every
  * {@link ChunkStoreOptions#autoCommitInterval()} while something changed.
  *
  * <p><b>Errors.</b> Every method throws {@link ChunkStoreException}: {@code NO_SUCH_DEVICE},
