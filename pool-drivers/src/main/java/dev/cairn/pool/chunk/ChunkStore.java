@@ -458,8 +458,6 @@ public final class ChunkStore implements Closeable {
         if (!changedSinceCommit) {
             return;
         }
-        // A commit in the middle of a write (a space guard's) must find the chunks mapped so far written.
-        deviceIo.writePending();
         // New nodes go to blocks allocated in this transaction and refcount pages to their spare slots;
         // the committed state reads neither, so a crash from here on still finds it intact.
         cache.flushDirty();

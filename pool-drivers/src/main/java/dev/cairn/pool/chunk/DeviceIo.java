@@ -20,8 +20,6 @@ final class DeviceIo {
     }
 
     private static final int UNMAP_BATCH = 1024;
-    /** Bytes of consecutive whole chunks one data write may carry (see {@link #writeWhole}). */
-    private static final int MAX_RUN_BYTES = 4 << 20;
 
     private final ShadowTree tree;
     private final SpaceMap dataChunks;
@@ -31,16 +29,6 @@ final class DeviceIo {
     private final SpaceGuard space;
     private final int chunkSizeBytes;
     private final byte[] zeros;
-    /**
-     * Whole chunks of the {@link #write} in progress not yet in the data file: data chunks
-     * {@code [runStart, runStart + runChunks)} from {@code runSource[runOffset..]}, all allocated in this
-     * transaction (so no committed state and no other device reads them). Written at the end of the
-     * write, when it fails, and before a commit in its middle ({@link #writePending}).
-     */
-    private byte[] runSource;
-    private int runOffset;
-    private long runStart;
-    private int runChunks;
 
     DeviceIo(ShadowTree tree, SpaceMap dataChunks, ChunkData data, ChunkLog log, DeviceTable devices,
              SpaceGuard space) {
@@ -71,18 +59,12 @@ final class DeviceIo {
 
     Device write(Device device, long offset, byte[] buf, int off, int len) throws IOException {
         Device current = device;
-        try {
-            for (int done = 0; done < len; ) {
-                long position = offset + done;
-                int inChunk = (int) (position % chunkSizeBytes);
-                int n = Math.min(len - done, chunkSizeBytes - inChunk);
-                current = writeSegment(current, position / chunkSizeBytes, inChunk, buf, off + done, n);
-                done += n;
-            }
-        } finally {
-            // Also when a step fails: after STORE_FULL the store stays usable, and the chunks mapped
-            // before the failing step must hold their bytes.
-            writeRun();
+        for (int done = 0; done < len; ) {
+            long position = offset + done;
+            int inChunk = (int) (position % chunkSizeBytes);
+            int n = Math.min(len - done, chunkSizeBytes - inChunk);
+            current = writeSegment(current, position / chunkSizeBytes, inChunk, buf, off + done, n);
+            done += n;
         }
         return current;
     }
@@ -182,7 +164,7 @@ final class DeviceIo {
     private long writeNewChunk(int inChunk, byte[] buf, int off, int len) throws IOException {
         long chunk = dataChunks.allocate();
         if (len == chunkSizeBytes) {
-            writeWhole(chunk, buf, off);
+            data.write(chunk, 0, buf, off, len);
         } else {
             // A reused chunk still holds old bytes: write it whole, zeros around the new ones.
             byte[] whole = new byte[chunkSizeBytes];
@@ -198,11 +180,7 @@ final class DeviceIo {
      */
     private long overwriteChunk(long old, int inChunk, byte[] buf, int off, int len) throws IOException {
         if (dataChunks.writableInPlace(old)) {
-            if (len == chunkSizeBytes) {
-                writeWhole(old, buf, off);
-            } else {
-                data.write(old, inChunk, buf, off, len);
-            }
+            data.write(old, inChunk, buf, off, len);
             return old;
         }
         if (len < chunkSizeBytes && dataChunks.refcount(old) == 1 && log.fits(len)
@@ -216,7 +194,7 @@ final class DeviceIo {
         // Shared, or part of the committed state: copy on write, once, to a new chunk.
         long copy = dataChunks.allocate();
         if (len == chunkSizeBytes) {
-            writeWhole(copy, buf, off);
+            data.write(copy, 0, buf, off, len);
         } else {
             byte[] whole = new byte[chunkSizeBytes];
             readChunk(old, 0, whole, 0, chunkSizeBytes);
@@ -225,36 +203,6 @@ final class DeviceIo {
         }
         dataChunks.decrement(old);
         return copy;
-    }
-
-    /**
-     * Writes chunk {@code chunk} whole from {@code buf[off..]}, joined to the run when it follows it in
-     * both the data file and the buffer: a large write then reaches the file in a few large writes, not
-     * one per chunk, which also leaves larger page-cache folios for later reads.
-     */
-    private void writeWhole(long chunk, byte[] buf, int off) throws IOException {
-        boolean follows = runChunks > 0 && buf == runSource && chunk == runStart + runChunks
-                && off == runOffset + runChunks * chunkSizeBytes && (runChunks + 1L) * chunkSizeBytes <= MAX_RUN_BYTES;
-        if (!follows) {
-            writeRun();
-            runSource = buf;
-            runOffset = off;
-            runStart = chunk;
-        }
-        runChunks++;
-    }
-
-    /** Called by the commit, first: a commit from a space guard in the middle of a write must find its chunks written. */
-    void writePending() throws IOException {
-        writeRun();
-    }
-
-    private void writeRun() throws IOException {
-        if (runChunks > 0) {
-            data.write(runStart, 0, runSource, runOffset, runChunks * chunkSizeBytes);
-            runChunks = 0;
-            runSource = null;
-        }
     }
 
     /** A chunk's bytes as this transaction sees them: the data file with the intent log's bytes over it. */
