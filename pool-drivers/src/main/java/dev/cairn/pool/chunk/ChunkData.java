@@ -34,11 +34,15 @@ final class ChunkData {
     }
 
     void write(long chunk, int inChunkOffset, byte[] buf, int off, int len) throws IOException {
+        write(chunk, inChunkOffset, ByteBuffer.wrap(buf, off, len));
+    }
+
+    /** Writes the remaining bytes of {@code source} at {@code inChunkOffset} of chunk {@code chunk}. */
+    void write(long chunk, int inChunkOffset, ByteBuffer source) throws IOException {
         writtenSinceForce = true;
-        ByteBuffer source = ByteBuffer.wrap(buf, off, len);
-        long position = chunk * chunkSizeBytes + inChunkOffset;
+        long at = chunk * chunkSizeBytes + inChunkOffset;
         while (source.hasRemaining()) {
-            channel.write(source, position + (source.position() - off));
+            at += channel.write(source, at);
         }
     }
 

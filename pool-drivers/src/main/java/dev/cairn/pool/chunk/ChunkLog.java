@@ -25,9 +25,14 @@ import java.util.zip.CRC32C;
  * open by replaying the committed generation's log, which rewrites the same bytes (replay is idempotent).
  *
  * <p>The file {@value #FILE} has two slots of {@link #SLOT_BYTES}; generation {@code g} logs in slot
- * {@code g % 2}. The commit forces the data file after the apply, and slot {@code g % 2} is written
- * again only in the transaction of generation {@code g + 2}, after the commit of {@code g + 1} forced
- * the data file once more: a log is never overwritten while a reopen may still need to replay it.
+ * {@code g % 2}. The apply after commit {@code g} is not forced: commit {@code g + 1} forces the data
+ * file before its superblock, so log {@code g} is no longer needed once superblock {@code g + 1} is
+ * durable, and slot {@code g % 2} is written again only in the transaction of generation {@code g + 2},
+ * which starts after that. A log is never overwritten while a reopen may still need to replay it.
+ *
+ * <p>Records are gathered in a buffer and written to the file in large sequential writes, when the
+ * buffer is full and at every commit ({@link #flush}, before the superblock names them); until then
+ * reads take logged bytes from the buffer.
  *
  * <p>Record layout (little-endian, records back to back from the slot's start):
  * <pre>
@@ -41,9 +46,11 @@ import java.util.zip.CRC32C;
 final class ChunkLog {
 
     static final String FILE = "chunks.log";
-    /** Bytes one generation may log; a write that does not fit is copied on write instead. */
+    /** Bytes one generation may log; a small write that would not fit commits first (the log is then empty). */
     static final long SLOT_BYTES = 64L << 20;
     private static final int HEADER_BYTES = 16;
+    /** Records gathered before one sequential write into the log file (more for chunks above 1 MiB - 16). */
+    private static final int BUFFER_BYTES = 1 << 20;
 
     /** One logged write: its bytes are at {@code position + HEADER_BYTES} in the log file. */
     private record Entry(long chunk, int inChunkOffset, int length, long position) {
@@ -56,8 +63,11 @@ final class ChunkLog {
     private final List<Entry> entries = new ArrayList<>();
     private final Map<Long, List<Entry>> entriesByChunk = new HashMap<>();
     private final CRC32C crc = new CRC32C();
+    /** Records from {@link #flushedBytes} on, not yet in the file; any one record fits in it. */
+    private final ByteBuffer buffer;
     private int slot;
     private long bytes;
+    private long flushedBytes;
     private boolean writtenSinceForce;
 
     ChunkLog(FileChannel channel, StoreLayout layout, long committedGeneration) {
@@ -65,6 +75,8 @@ final class ChunkLog {
         this.chunkSizeBytes = layout.chunkSizeBytes();
         this.dataChunkCount = layout.dataChunkCount();
         this.slot = (int) ((committedGeneration + 1) & 1);
+        this.buffer = ByteBuffer.allocateDirect(Math.max(BUFFER_BYTES, HEADER_BYTES + chunkSizeBytes))
+                .order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Whether a write of {@code len} bytes fits in this transaction's slot. */
@@ -86,13 +98,13 @@ final class ChunkLog {
 
     /** Appends a write of {@code len} bytes at {@code inChunkOffset} of {@code chunk}; the caller checked {@link #fits}. */
     void append(long chunk, int inChunkOffset, byte[] buf, int off, int len) throws IOException {
-        ByteBuffer record = ByteBuffer.allocate(HEADER_BYTES + len).order(ByteOrder.LITTLE_ENDIAN);
-        record.putLong(chunk).putInt(inChunkOffset).putInt(len).put(buf, off, len).flip();
-        long position = slotStart(slot) + bytes;
-        crc.update(record.duplicate());
-        writeFully(record, position);
-        writtenSinceForce = true;
-        Entry entry = new Entry(chunk, inChunkOffset, len, position);
+        if (buffer.remaining() < HEADER_BYTES + len) {
+            flush();
+        }
+        int start = buffer.position();
+        buffer.putLong(chunk).putInt(inChunkOffset).putInt(len).put(buf, off, len);
+        crc.update(buffer.duplicate().position(start).limit(buffer.position()));
+        Entry entry = new Entry(chunk, inChunkOffset, len, slotStart(slot) + bytes);
         entries.add(entry);
         entriesByChunk.computeIfAbsent(chunk, key -> new ArrayList<>()).add(entry);
         bytes += HEADER_BYTES + len;
@@ -111,8 +123,7 @@ final class ChunkLog {
             int from = Math.max(inChunkOffset, entry.inChunkOffset());
             int to = Math.min(inChunkOffset + len, entry.inChunkOffset() + entry.length());
             if (from < to) {
-                long source = entry.position() + HEADER_BYTES + (from - entry.inChunkOffset());
-                readFully(ByteBuffer.wrap(buf, off + from - inChunkOffset, to - from), source);
+                readLogged(entry, from - entry.inChunkOffset(), buf, off + from - inChunkOffset, to - from);
             }
         }
     }
@@ -127,7 +138,22 @@ final class ChunkLog {
         return (int) crc.getValue();
     }
 
-    /** Forces the log file; skipped when nothing was logged since the last force. */
+    /**
+     * Writes the buffered records into the log file. The commit calls it before the superblock names
+     * the log, forced or not: a clean reopen replays the log from the file.
+     */
+    void flush() throws IOException {
+        if (buffer.position() == 0) {
+            return;
+        }
+        buffer.flip();
+        writeFully(buffer, slotStart(slot) + flushedBytes);
+        buffer.clear();
+        flushedBytes = bytes;
+        writtenSinceForce = true;
+    }
+
+    /** Forces the log file after {@link #flush}; skipped when nothing was written since the last force. */
     void force() throws IOException {
         if (writtenSinceForce) {
             channel.force(false);
@@ -136,25 +162,20 @@ final class ChunkLog {
     }
 
     /**
-     * After the superblock naming this log is durable: writes the logged bytes into their chunks, in
-     * log order, and starts the next transaction's log in the other slot. The caller forces the data
-     * file next.
-     *
-     * @return whether anything was logged (and so written now)
+     * After the superblock naming this log is durable (so after {@link #flush}): writes the logged
+     * bytes into their chunks, in log order, reading the log back in buffer-sized pieces, and starts
+     * the next transaction's log in the other slot. The data file is forced by the next commit,
+     * before its superblock (see the class comment).
      */
-    boolean applyCommitted(ChunkData data) throws IOException {
-        boolean anyLogged = !entries.isEmpty();
-        for (Entry entry : entries) {
-            byte[] logged = new byte[entry.length()];
-            readFully(ByteBuffer.wrap(logged), entry.position() + HEADER_BYTES);
-            data.write(entry.chunk(), entry.inChunkOffset(), logged, 0, entry.length());
-        }
+    void applyCommitted(ChunkData data) throws IOException {
+        visit(slotStart(slot), bytes, data::write);
         entries.clear();
         entriesByChunk.clear();
         crc.reset();
+        buffer.clear();
         bytes = 0;
+        flushedBytes = 0;
         slot ^= 1;
-        return anyLogged;
     }
 
     /**
@@ -172,17 +193,13 @@ final class ChunkLog {
         }
         long start = slotStart(committed.slot());
         // Check the whole log before writing any of it into chunks.
-        CRC32C check = new CRC32C();
-        visit(start, committed.logBytes(), (header, body) -> {
-            check.update(header.duplicate().clear());
-            check.update(ByteBuffer.wrap(body));
+        int checksum = visit(start, committed.logBytes(), (chunk, inChunkOffset, body) -> {
         });
-        if ((int) check.getValue() != committed.logCrc()) {
+        if (checksum != committed.logCrc()) {
             throw ChunkStoreException.corrupt("intent log of generation " + committed.generation()
                     + " does not match its checksum");
         }
-        visit(start, committed.logBytes(), (header, body) ->
-                data.write(header.getLong(0), header.getInt(8), body, 0, body.length));
+        visit(start, committed.logBytes(), data::write);
         data.force();
     }
 
@@ -191,27 +208,53 @@ final class ChunkLog {
     }
 
     private interface RecordVisitor {
-        void visit(ByteBuffer header, byte[] body) throws IOException;
+        /** {@code body} holds the record's bytes between its position and limit. */
+        void visit(long chunk, int inChunkOffset, ByteBuffer body) throws IOException;
     }
 
-    private void visit(long start, long length, RecordVisitor visitor) throws IOException {
+    /**
+     * Visits the records in {@code [start, start + length)} of the file in log order, reading it in
+     * pieces of the buffer's size (any one record fits in a piece); returns the CRC32C of those bytes.
+     */
+    private int visit(long start, long length, RecordVisitor visitor) throws IOException {
+        CRC32C check = new CRC32C();
         for (long done = 0; done < length; ) {
             if (length - done < HEADER_BYTES) {
                 throw ChunkStoreException.corrupt("intent log ends inside a record header");
             }
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(header, start + done);
-            int inChunkOffset = header.getInt(8);
-            int len = header.getInt(12);
-            long chunk = header.getLong(0);
-            if (chunk < 0 || chunk >= dataChunkCount || inChunkOffset < 0 || len <= 0 || len > chunkSizeBytes - inChunkOffset
-                    || HEADER_BYTES + len > length - done) {
-                throw ChunkStoreException.corrupt("intent log record at " + done + " is out of range");
+            buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
+            readFully(buffer, start + done);
+            int used = 0;
+            while (buffer.limit() - used >= HEADER_BYTES) {
+                long chunk = buffer.getLong(used);
+                int inChunkOffset = buffer.getInt(used + 8);
+                int len = buffer.getInt(used + 12);
+                if (chunk < 0 || chunk >= dataChunkCount || inChunkOffset < 0 || len <= 0
+                        || len > chunkSizeBytes - inChunkOffset || HEADER_BYTES + len > length - done - used) {
+                    throw ChunkStoreException.corrupt("intent log record at " + (done + used) + " is out of range");
+                }
+                if (HEADER_BYTES + len > buffer.limit() - used) {
+                    break; // The next piece starts with this record.
+                }
+                visitor.visit(chunk, inChunkOffset, buffer.duplicate().limit(used + HEADER_BYTES + len)
+                        .position(used + HEADER_BYTES));
+                used += HEADER_BYTES + len;
             }
-            byte[] body = new byte[len];
-            readFully(ByteBuffer.wrap(body), start + done + HEADER_BYTES);
-            visitor.visit(header, body);
-            done += HEADER_BYTES + len;
+            check.update(buffer.duplicate().position(0).limit(used));
+            done += used;
+        }
+        buffer.clear();
+        return (int) check.getValue();
+    }
+
+    /** {@code n} logged bytes of {@code entry} from {@code skip} into {@code dst}: from the buffer or the file. */
+    private void readLogged(Entry entry, int skip, byte[] dst, int dstOff, int n) throws IOException {
+        long source = entry.position() + HEADER_BYTES + skip;
+        long flushedEnd = slotStart(slot) + flushedBytes;
+        if (entry.position() >= flushedEnd) {
+            buffer.get((int) (source - flushedEnd), dst, dstOff, n);
+        } else {
+            readFully(ByteBuffer.wrap(dst, dstOff, n), source);
         }
     }
 

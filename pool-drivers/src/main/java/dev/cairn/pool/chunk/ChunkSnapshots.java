@@ -58,8 +58,7 @@ final class ChunkSnapshots implements SnapshotEngine {
     @Override
     public void deleteSnapshot(VolumeRef volume, String snapshotRef) {
         long id = Long.parseLong(snapshotRef);
-        names.entries().entrySet().stream().filter(e -> e.getValue() == id && e.getKey().contains("@"))
-                .map(Map.Entry::getKey).findFirst().ifPresent(names::remove);
+        names.findSnapshotKey(id).ifPresent(names::remove);
         if (ChunkFailures.call("check snapshot", () -> store.deviceExists(id))) {
             ChunkFailures.run("delete a snapshot of volume '" + volume.name() + "'", () -> store.deleteDevice(id));
         }

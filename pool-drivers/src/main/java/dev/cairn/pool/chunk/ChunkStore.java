@@ -27,9 +27,11 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Durability.</b> Changes become durable at a commit: new nodes and refcount pages are written
  * to places the committed state does not use, files (data, intent log, metadata) are forced, then a
  * checksummed superblock (two alternating slots, generation counter, the log's length and checksum)
- * is written and forced, then the logged bytes are written into their chunks. {@link #open} recovers
- * exactly the last commit, replaying its log. Commits happen on {@link #commit()}, {@link #close()}, every device create, snapshot,
- * delete, revert and resize, when space runs out and freed space is waiting for a commit, and every
+ * is written and forced, then the logged bytes are written into their chunks, unforced: the next
+ * commit's data force makes them durable before its superblock. {@link #open} recovers exactly the
+ * last commit, replaying its log. Commits happen on {@link #commit()}, {@link #close()}, every device
+ * create, snapshot, delete, revert and resize, when space runs out and freed space is waiting for a
+ * commit, when a small write finds the intent log full, and every
  * {@link ChunkStoreOptions#autoCommitInterval()} while something changed.
  *
  * <p><b>Errors.</b> Every method throws {@link ChunkStoreException}: {@code NO_SUCH_DEVICE},
@@ -84,7 +86,17 @@ public final class ChunkStore implements Closeable {
         this.nodes = new NodeStore(metadata, cache, nodeBlocks, layout);
         this.tree = new ShadowTree(nodes, dataChunks);
         this.devices = new DeviceTable(tree, superblock.deviceTableRoot());
-        this.deviceIo = new DeviceIo(tree, dataChunks, data, log, devices, this::ensureSpace);
+        this.deviceIo = new DeviceIo(tree, dataChunks, data, log, devices, new DeviceIo.SpaceGuard() {
+            @Override
+            public void ensureSpace(long dataNeeded, long nodesNeeded, boolean keepDeleteReserve) throws IOException {
+                ChunkStore.this.ensureSpace(dataNeeded, nodesNeeded, keepDeleteReserve);
+            }
+
+            @Override
+            public void ensureLogRoom(int len) throws IOException {
+                ChunkStore.this.ensureLogRoom(len);
+            }
+        });
         this.syncOnCommit = options.syncOnCommit();
         this.autoCommit = startAutoCommit(options);
     }
@@ -449,7 +461,11 @@ public final class ChunkStore implements Closeable {
         // New nodes go to blocks allocated in this transaction and refcount pages to their spare slots;
         // the committed state reads neither, so a crash from here on still finds it intact.
         cache.flushDirty();
+        // The superblock below names the log's bytes: they must be in the file, forced or not.
+        log.flush();
         if (syncOnCommit) {
+            // Also makes the previous commit's logged bytes durable in their chunks (applyLog), so
+            // that its log is no longer needed once the superblock below is.
             data.force();
             log.force();
         }
@@ -481,16 +497,15 @@ public final class ChunkStore implements Closeable {
     }
 
     /**
-     * The new generation is durable with its log: its chunks may now take the logged bytes, forced
-     * at once so that the commit's time includes them (the next commit's force would otherwise pay
-     * for them). A failure here does not undo the commit, so it is not the caller's failure: the store
-     * is marked failed and the replay at the next open finishes the apply.
+     * The new generation is durable with its log: its chunks may now take the logged bytes. They are
+     * not forced here: the log holds them durably until the next commit forces the data file before
+     * its superblock (ChunkLog), so a commit forces the data file once, not twice. A failure here does
+     * not undo the commit, so it is not the caller's failure: the store is marked failed and the
+     * replay at the next open finishes the apply.
      */
     private void applyLog() {
         try {
-            if (log.applyCommitted(data) && syncOnCommit) {
-                data.force();
-            }
+            log.applyCommitted(data);
         } catch (IOException | RuntimeException e) {
             failed = true;
             System.getLogger(ChunkStore.class.getName()).log(System.Logger.Level.ERROR,
@@ -520,6 +535,18 @@ public final class ChunkStore implements Closeable {
         throw new ChunkStoreException(ChunkStoreException.Reason.STORE_FULL, "chunk store full: "
                 + dataChunks.freeEntries() + " free chunks (" + dataNeeded + " needed), "
                 + nodeBlocks.freeEntries() + " free metadata blocks (" + nodesWanted + " needed)");
+    }
+
+    /**
+     * Commits when the intent log cannot take {@code len} more bytes: a commit empties it, and costs
+     * less than copying whole chunks for small writes until the next timed commit.
+     */
+    private void ensureLogRoom(int len) throws IOException {
+        if (!log.fits(len)) {
+            commitChange();
+            // As in ensureSpace: the commit may have failed the store after it became durable.
+            checkUsable();
+        }
     }
 
     private boolean fits(long dataNeeded, long nodesNeeded) {

@@ -10,9 +10,13 @@ import java.io.IOException;
  */
 final class DeviceIo {
 
-    /** Reserves space for the next step or throws {@code STORE_FULL}; may commit. */
+    /** Room for the next step; both methods may commit. */
     interface SpaceGuard {
+        /** Reserves space for the next step or throws {@code STORE_FULL}. */
         void ensureSpace(long dataChunks, long nodeBlocks, boolean keepDeleteReserve) throws IOException;
+
+        /** Makes sure the intent log can take {@code len} more bytes. */
+        void ensureLogRoom(int len) throws IOException;
     }
 
     private static final int UNMAP_BATCH = 1024;
@@ -134,6 +138,10 @@ final class DeviceIo {
         }
         if (mapped != ShadowTree.ABSENT && allZero && len == chunkSizeBytes) {
             return unmap(device, chunk);
+        }
+        if (mapped != ShadowTree.ABSENT && len < chunkSizeBytes) {
+            // A partial overwrite may go to the intent log (overwriteChunk).
+            space.ensureLogRoom(len);
         }
         space.ensureSpace(1, mappingNeeds(device), true);
         long root = tree.update(device.mappingRoot(), TreeKind.MAPPING, chunk, old -> old == ShadowTree.ABSENT

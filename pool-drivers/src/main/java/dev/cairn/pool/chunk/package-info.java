@@ -41,11 +41,13 @@
  * committed state references is shadowed, and blocks freed since the last commit are not reused
  * until the next one. A partial write into a committed chunk no other device shares goes to the
  * intent log instead of a whole-chunk copy; reads lay the log over the chunk. Refcount pages are
- * not shadowed but written to their spare slot. A commit writes dirty nodes and pages, forces the
- * data, log and metadata files, writes the refcount index copy of the next generation, forces,
- * writes the superblock (naming the log) into the other slot, and forces; then it writes the logged
- * bytes into their chunks and forces the data file. Open replays the committed generation's log, so
- * a crash during that last step still reopens exactly the commit.
+ * not shadowed but written to their spare slot. A commit writes dirty nodes and pages and the
+ * buffered log records, forces the data, log and metadata files, writes the refcount index copy of
+ * the next generation, forces, writes the superblock (naming the log) into the other slot, and
+ * forces; then it writes the logged bytes into their chunks, unforced: the next commit's data force
+ * makes them durable before its superblock replaces this one. Open replays the committed
+ * generation's log, so a crash before that still reopens exactly the commit. A write that finds the
+ * log full commits first.
  *
  * <h2>Thread-safety</h2>
  * One lock per store guards all state (see {@link dev.cairn.pool.chunk.ChunkStore}).

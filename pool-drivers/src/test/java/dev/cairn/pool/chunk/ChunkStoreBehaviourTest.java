@@ -68,6 +68,32 @@ class ChunkStoreBehaviourTest {
         }
     }
 
+    @Test
+    void aCommitInTheMiddleOfAWriteFindsTheChunksMappedBeforeItWritten() throws IOException {
+        FaultInjectingChannel.Plan plan = new FaultInjectingChannel.Plan(Long.MAX_VALUE, false);
+        ChunkStoreOptions options = options(8).withNodeBlockCount(64);
+        long id;
+        try (ChunkStore store = ChunkStore.create(dir, CHUNK, options.withChannelOpener(plan.opener()))) {
+            id = store.createDevice(8 * CHUNK);
+            store.write(id, 0, filled(4 * CHUNK, 1), 0, 4 * CHUNK);
+            store.commit();
+            // Copies of chunks 0 and 1 take two of the four free chunks; the originals wait for a commit.
+            store.write(id, 0, filled(2 * CHUNK, 2), 0, 2 * CHUNK);
+            long generation = store.committedGeneration();
+            // Chunks 4 and 5 take the last two free chunks; chunk 6 needs the commit that frees the originals.
+            store.write(id, 4 * CHUNK, filled(4 * CHUNK, 3), 0, 4 * CHUNK);
+            assertThat(store.committedGeneration()).as("the write committed once, after chunk 5").isEqualTo(generation + 1);
+            plan.die();
+            assertThatThrownBy(store::close).isInstanceOf(ChunkStoreException.class);
+        }
+        plan.crash();
+        try (ChunkStore store = ChunkStore.open(dir, options)) {
+            assertThat(read(store, id, 0, 8 * CHUNK)).as("the state of the commit made during the write")
+                    .isEqualTo(concat(filled(2 * CHUNK, 2), filled(2 * CHUNK, 1), filled(2 * CHUNK, 3), filled(2 * CHUNK, 0)));
+            assertThat(store.check().problems()).isEmpty();
+        }
+    }
+
     private static byte[] concat(byte[]... parts) {
         ByteBuffer all = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(part -> part.length).sum());
         for (byte[] part : parts) {

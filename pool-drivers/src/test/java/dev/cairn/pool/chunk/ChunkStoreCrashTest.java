@@ -13,12 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Power cuts at every write: the Nth write fails (whole, or torn in half), unforced writes are lost
  * or kept, and a reopen must show exactly the state of the last commit that returned, with a clean
- * check.
+ * check. The workload follows from {@code -Dcairn.chunk.crashSeed} (default 42).
  */
 class ChunkStoreCrashTest {
 
     static final int CHUNK = 4096;
     static final int STEPS = 100;
+    static final long SEED = Long.getLong("cairn.chunk.crashSeed", 42);
 
     @TempDir
     Path dir;
@@ -62,7 +63,7 @@ class ChunkStoreCrashTest {
         Path store = dir.resolve("run-" + failingWrite);
         ChunkStore.create(store, CHUNK, options()).close();
         FaultInjectingChannel.Plan plan = new FaultInjectingChannel.Plan(failingWrite, tear);
-        RandomWorkload workload = new RandomWorkload(new Random(42), CHUNK);
+        RandomWorkload workload = new RandomWorkload(new Random(SEED), CHUNK);
         DeviceModel model = new DeviceModel();
         DeviceModel committed = model.copy();
         DeviceModel maybeCommitted = null;
@@ -91,7 +92,7 @@ class ChunkStoreCrashTest {
         if (dropUnsynced) {
             plan.crash();
         }
-        String situation = "fault at write " + failingWrite + (tear ? " (torn)" : "")
+        String situation = "seed " + SEED + ", fault at write " + failingWrite + (tear ? " (torn)" : "")
                 + (dropUnsynced ? ", unforced writes lost" : ", unforced writes kept");
         try (ChunkStore reopened = ChunkStore.open(store, options())) {
             String mismatch = committed.mismatch(reopened);

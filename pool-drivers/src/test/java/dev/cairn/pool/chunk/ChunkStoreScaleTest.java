@@ -10,19 +10,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Many snapshots of one device, made and deleted quickly, with allocation back to the baseline.
- * {@code -Dcairn.chunk.longTests=true} raises the count from 10,000 to 100,000.
+ * Many snapshots of one device, made, listed and deleted quickly, with allocation back to the baseline.
+ * The issue's figure, 100,000, runs in CI (some 5 to 10 s unsynced on a 2-core machine).
  */
 class ChunkStoreScaleTest {
 
     static final int CHUNK = 4096;
+    static final int SNAPSHOTS = 100_000;
 
     @TempDir
     Path dir;
 
     @Test
-    void tenThousandSnapshotsAreCreatedAndDeletedQuicklyAndFreeEverything() {
-        int snapshots = Boolean.getBoolean("cairn.chunk.longTests") ? 100_000 : 10_000;
+    void aHundredThousandSnapshotsAreCreatedListedAndDeletedAndFreeEverything() {
         ChunkStoreOptions options = ChunkStoreOptions.withCapacity(4096L * CHUNK).withNodeBlockCount(65536)
                 .withAutoCommitInterval(Duration.ZERO).withSyncOnCommit(false);
         try (ChunkStore store = ChunkStore.create(dir, CHUNK, options)) {
@@ -35,27 +35,35 @@ class ChunkStoreScaleTest {
             long baselineNodes = store.metadataAllocatedBlocks();
 
             long started = System.nanoTime();
-            long[] ids = new long[snapshots];
-            for (int i = 0; i < snapshots; i++) {
+            long[] ids = new long[SNAPSHOTS];
+            for (int i = 0; i < SNAPSHOTS; i++) {
                 ids[i] = store.snapshotDevice(volume);
             }
             long created = System.nanoTime();
             assertThat(store.storeAllocatedBytes()).as("snapshots share every chunk").isEqualTo(baselineData);
+            long[] listed = store.deviceIds();
+            long wasListed = System.nanoTime();
+            assertThat(listed).hasSize(SNAPSHOTS + 1).startsWith(volume).endsWith(ids[SNAPSHOTS - 1]);
+            assertThat(Arrays.copyOfRange(listed, 1, listed.length)).isEqualTo(ids);
             byte[] last = new byte[content.length];
-            store.read(ids[snapshots - 1], 0, last, 0, last.length);
+            store.read(ids[SNAPSHOTS - 1], 0, last, 0, last.length);
             assertThat(Arrays.equals(last, content)).isTrue();
 
+            long deleting = System.nanoTime();
             for (long id : ids) {
                 store.deleteDevice(id);
             }
             long deleted = System.nanoTime();
+            assertThat(store.deviceIds()).containsExactly(volume);
             assertThat(store.storeAllocatedBytes()).isEqualTo(baselineData);
+            // The device table may keep a taller root than it needs once emptied (no merging on delete).
             assertThat(store.metadataAllocatedBlocks()).isLessThanOrEqualTo(baselineNodes + 2);
             assertThat(store.check().problems()).isEmpty();
-            System.out.printf("%d snapshots: created in %d ms, deleted in %d ms%n", snapshots,
-                    (created - started) / 1_000_000, (deleted - created) / 1_000_000);
-            assertThat((deleted - started) / 1_000_000_000.0).as("seconds for create and delete")
-                    .isLessThan(snapshots / 1_000.0);
+            System.out.printf("%d snapshots: created in %d ms, listed in %d ms, deleted in %d ms; node blocks %d -> %d%n",
+                    SNAPSHOTS, (created - started) / 1_000_000, (wasListed - created) / 1_000_000,
+                    (deleted - deleting) / 1_000_000, baselineNodes, store.metadataAllocatedBlocks());
+            assertThat((created - started + deleted - deleting) / 1_000_000_000.0).as("seconds for create and delete")
+                    .isLessThan(SNAPSHOTS / 1_000.0);
         }
     }
 

@@ -42,6 +42,11 @@ final class FaultInjectingChannel extends FileChannel {
             return dead;
         }
 
+        /** The power goes now: every later write or force fails. */
+        void die() {
+            dead = true;
+        }
+
         /** Puts back the bytes of every write that was not forced, as if the machine lost power. */
         void crash() throws IOException {
             for (FaultInjectingChannel channel : channels) {
