@@ -77,7 +77,7 @@ public final class ChunkStore implements Closeable {
         this.committed = superblock;
         this.nextDeviceId = superblock.nextDeviceId();
         this.metadata = new MetadataFile(files.metadata());
-        this.data = new ChunkData(files.data(), layout.chunkSizeBytes());
+        this.data = new ChunkData(files.data(), layout.chunkSizeBytes(), options.mappedSegmentBytes());
         this.log = new ChunkLog(files.log(), layout, superblock.generation());
         this.cache = new BlockCache(options.nodeCacheBytes(), this::writeBack);
         this.pages = new RefcountPages(metadata, cache, layout, files.index());

@@ -23,7 +23,8 @@ class ChunkStoreBehaviourTest {
     Path dir;
 
     private static ChunkStoreOptions options(long chunks) {
-        return ChunkStoreOptions.withCapacity(chunks * CHUNK).withAutoCommitInterval(Duration.ZERO);
+        return ChunkStoreOptions.withCapacity(chunks * CHUNK).withAutoCommitInterval(Duration.ZERO)
+                .withMappedSegmentBytes(1 << 20);
     }
 
     private static byte[] filled(int length, int value) {

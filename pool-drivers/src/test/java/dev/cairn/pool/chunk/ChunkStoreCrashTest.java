@@ -115,6 +115,6 @@ class ChunkStoreCrashTest {
 
     private static ChunkStoreOptions options() {
         return ChunkStoreOptions.withCapacity(2048L * CHUNK).withNodeBlockCount(4096).withNodeFanout(6)
-                .withNodeCacheBytes(64 * 4096).withAutoCommitInterval(Duration.ZERO);
+                .withNodeCacheBytes(64 * 4096).withAutoCommitInterval(Duration.ZERO).withMappedSegmentBytes(1 << 20);
     }
 }

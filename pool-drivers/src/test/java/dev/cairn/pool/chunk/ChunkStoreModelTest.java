@@ -34,7 +34,8 @@ class ChunkStoreModelTest {
     void randomOperationsMatchTheModelAndFreeEverythingAtTheEnd(long seed, long cacheBytes, int fanout) {
         ChunkStoreOptions options = ChunkStoreOptions.withCapacity(4096L * CHUNK)
                 .withNodeBlockCount(16384).withNodeCacheBytes(cacheBytes).withNodeFanout(fanout)
-                .withAutoCommitInterval(Duration.ZERO).withSyncOnCommit(false);
+                .withAutoCommitInterval(Duration.ZERO).withSyncOnCommit(false)
+                .withMappedSegmentBytes(1 << 20); // reads through mappings as well as positional reads
         RandomWorkload workload = new RandomWorkload(new Random(seed), CHUNK);
         DeviceModel model = new DeviceModel();
         ChunkStore store = ChunkStore.create(dir, CHUNK, options);
