@@ -42,7 +42,7 @@ final class ChunkData {
     /** Reads {@code len} bytes at {@code inChunkOffset} of chunk {@code chunk}; bytes past end of file read as zero. */
     void read(long chunk, int inChunkOffset, byte[] buf, int off, int len) throws IOException {
         long position = chunk * chunkSizeBytes + inChunkOffset;
-        MappedByteBuffer segment = segment(position);
+        MappedByteBuffer segment = position % segmentBytes + len <= segmentBytes ? segment(position) : null;
         if (segment != null) {
             segment.get((int) (position % segmentBytes), buf, off, len);
             return;
