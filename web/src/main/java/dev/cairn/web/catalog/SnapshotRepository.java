@@ -18,6 +18,8 @@ public interface SnapshotRepository extends ListCrudRepository<SnapshotRow, Long
 
     int countByVolumeId(long volumeId);
 
+    boolean existsByVolumeId(long volumeId);
+
     List<SnapshotRow> findByParentIdOrderByCreatedAtAscIdAsc(long parentId);
 
     /**

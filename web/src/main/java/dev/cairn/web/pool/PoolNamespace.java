@@ -135,7 +135,7 @@ public class PoolNamespace {
             return;
         }
         Path file = file(pool, volume.get().name());
-        if (!Files.isRegularFile(file) || (!removed.isEmpty() && snapshots.countByVolumeId(volumeId) == 0)) {
+        if (!Files.isRegularFile(file) || (!removed.isEmpty() && !snapshots.existsByVolumeId(volumeId))) {
             save(pool, volumeId);
             return;
         }

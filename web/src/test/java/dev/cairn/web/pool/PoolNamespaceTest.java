@@ -64,8 +64,8 @@ class PoolNamespaceTest {
                         case "findByVolumeIdOrderByCreatedAtAscIdAsc":
                             return catalog.values().stream().sorted(Comparator.comparing(SnapshotRow::createdAt)
                                     .thenComparing(SnapshotRow::id)).toList();
-                        case "countByVolumeId":
-                            return catalog.size();
+                        case "existsByVolumeId":
+                            return !catalog.isEmpty();
                         default:
                             throw new UnsupportedOperationException(method.getName());
                     }
