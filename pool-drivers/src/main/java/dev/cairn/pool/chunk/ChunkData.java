@@ -114,9 +114,18 @@ final class ChunkData {
         }
     }
 
-    /** Closes the file; the mappings go when they are collected (Java 17 cannot unmap them sooner). */
+    /**
+     * Closes the file. Java 17 unmaps a mapping only when it is collected, and a mapping keeps a deleted
+     * file's disk space: after dropping them, a store that mapped any asks for a collection, so that purging a
+     * pool frees its space now rather than at some later GC. Closing a store is rare (pool stop or delete,
+     * shutdown); the service's heap is small, so that collection is short.
+     */
     void close() throws IOException {
+        boolean mapped = mappedSegments() > 0;
         segments = new MappedByteBuffer[0];
         channel.close();
+        if (mapped) {
+            System.gc();
+        }
     }
 }
