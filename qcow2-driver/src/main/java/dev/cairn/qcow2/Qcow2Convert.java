@@ -103,7 +103,6 @@ public final class Qcow2Convert {
     private static void copyWholeClusters(FileChannel in, long wholeBytes, Qcow2Image image) throws IOException {
         int clusterSize = image.clusterSize();
         int windowBytes = Math.max(WINDOW_BYTES, clusterSize);
-        ByteBuffer zeroCluster = ByteBuffer.allocateDirect(clusterSize);
         WindowedCopy.run((wholeBytes + windowBytes - 1) / windowBytes, new WindowedCopy.Steps<RawWindow>() {
             @Override
             public RawWindow prepare(long window) throws IOException {
@@ -111,7 +110,7 @@ public final class Qcow2Convert {
                 int len = (int) Math.min(windowBytes, wholeBytes - start);
                 MappedByteBuffer data = in.map(FileChannel.MapMode.READ_ONLY, start, len);
                 List<int[]> runs = new ArrayList<>();
-                forNonZeroRuns(len, clusterSize, (at, bytes) -> isZero(data, at, bytes, zeroCluster),
+                forNonZeroRuns(len, clusterSize, (at, bytes) -> ZeroBytes.isZero(data, at, bytes),
                         (at, bytes) -> runs.add(new int[] {at, bytes}));
                 if (runs.isEmpty()) {
                     return new RawWindow(start, null, runs, new long[0]);
@@ -171,11 +170,6 @@ public final class Qcow2Convert {
                 runStart = -1;
             }
         }
-    }
-
-    /** Whether {@code bytes} bytes of {@code data} at {@code at} are zero; {@code zeroes} is a cluster of them. */
-    private static boolean isZero(ByteBuffer data, int at, int bytes, ByteBuffer zeroes) {
-        return data.slice(at, bytes).mismatch(zeroes.slice(0, bytes)) < 0;
     }
 
     private static void writeCompressedClusters(Qcow2Image image, long offset, byte[] buffer, int len,
@@ -253,7 +247,6 @@ public final class Qcow2Convert {
         int clusterSize = image.clusterSize();
         int windowBytes = Math.max(WINDOW_BYTES, clusterSize);
         long fileBytes = image.hostFileBytes();
-        ByteBuffer zeroCluster = ByteBuffer.allocateDirect(clusterSize);
         boolean hasBacking = image.backingLayer() != null;
         WindowedCopy.run((sizeBytes + windowBytes - 1) / windowBytes, new WindowedCopy.Steps<RawOutputWindow>() {
             @Override
@@ -298,7 +291,7 @@ public final class Qcow2Convert {
                 for (long[] run : plan.hostRuns) {
                     MappedByteBuffer mapped = image.mapHost(run[1], (int) run[2]);
                     List<int[]> nonZero = new ArrayList<>();
-                    forNonZeroRuns((int) run[2], clusterSize, (at, len) -> isZero(mapped, at, len, zeroCluster),
+                    forNonZeroRuns((int) run[2], clusterSize, (at, len) -> ZeroBytes.isZero(mapped, at, len),
                             (at, len) -> nonZero.add(new int[] {at, len}));
                     if (!nonZero.isEmpty()) {
                         // Fault the pages in before the copy out of the mapping, which holds the output's lock.
