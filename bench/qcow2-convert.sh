@@ -66,23 +66,20 @@ for round in $(seq "$rounds"); do
 done
 img convert -f raw -O qcow2 "$work/src.raw" "$work/cairn.qcow2"
 echo "size: ${size_mib} MiB (half data, half hole); median of $rounds rounds; $(machine)"
-printf '| direction | qemu-img (s) | cairn-img -t unsafe (s) | throughput ratio | qemu-img -t writeback (s) | cairn-img (s) | throughput ratio |\n|---|---|---|---|---|---|---|\n'
-row() {
-    awk -v n="$1" -v q="$(median "$2-qemu")" -v cu="$(median "$2-cairn-unsafe")" -v w="$(median "$2-qemu-wb")" \
-        -v c="$(median "$2-cairn")" \
-        'BEGIN { printf "| %s | %.2f | %.2f | %.2fx | %.2f | %.2f | %.2fx |\n", n, q, cu, q / cu, w, c, w / c }'
+# table STAT: both directions, each tool's time by STAT (median or minimum) over the rounds, and the ratios.
+table() {
+    printf '| direction | qemu-img (s) | cairn-img -t unsafe (s) | throughput ratio | qemu-img -t writeback (s) | cairn-img (s) | throughput ratio |\n|---|---|---|---|---|---|---|\n'
+    local direction
+    for direction in "raw -> qcow2:q2" "qcow2 -> raw:raw"; do
+        local prefix=${direction##*:}
+        awk -v n="${direction%:*}" -v q="$("$1" "$prefix-qemu")" -v cu="$("$1" "$prefix-cairn-unsafe")" \
+            -v w="$("$1" "$prefix-qemu-wb")" -v c="$("$1" "$prefix-cairn")" \
+            'BEGIN { printf "| %s | %.2f | %.2f | %.2fx | %.2f | %.2f | %.2fx |\n", n, q, cu, q / cu, w, c, w / c }'
+    done
 }
-row "raw -> qcow2" q2
-row "qcow2 -> raw" raw
+table median
 echo "fastest of the rounds:"
-printf '| direction | qemu-img (s) | cairn-img -t unsafe (s) | throughput ratio | qemu-img -t writeback (s) | cairn-img (s) | throughput ratio |\n|---|---|---|---|---|---|---|\n'
-best() {
-    awk -v n="$1" -v q="$(minimum "$2-qemu")" -v cu="$(minimum "$2-cairn-unsafe")" -v w="$(minimum "$2-qemu-wb")" \
-        -v c="$(minimum "$2-cairn")" \
-        'BEGIN { printf "| %s | %.2f | %.2f | %.2fx | %.2f | %.2f | %.2fx |\n", n, q, cu, q / cu, w, c, w / c }'
-}
-best "raw -> qcow2" q2
-best "qcow2 -> raw" raw
+table minimum
 echo "fixed cost, 1 MiB raw -> qcow2 (median s): qemu-img $(median tiny-qemu), cairn-img $(median tiny-cairn)"
 echo "all rounds (s): $(for f in q2-qemu q2-cairn-unsafe q2-qemu-wb q2-cairn raw-qemu raw-cairn-unsafe raw-qemu-wb raw-cairn; do printf '%s %s; ' "$f" "$(paste -sd' ' "$work/$f.times")"; done)"
 echo "sizes on disk: qemu.qcow2 $(du -k "$work/qemu.qcow2" | cut -f1) KiB, cairn.qcow2 $(du -k "$work/cairn.qcow2" | cut -f1) KiB"
