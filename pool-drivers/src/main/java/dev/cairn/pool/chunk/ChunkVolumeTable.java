@@ -4,12 +4,9 @@ import dev.cairn.api.ResourceName;
 import dev.cairn.pool.spi.PoolDirectories;
 import dev.cairn.pool.spi.StorageFailures;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -166,14 +163,7 @@ final class ChunkVolumeTable {
             }
             String fields = key + '\t' + value;
             byte[] line = (fields + '\t' + checksum(fields) + '\n').getBytes(StandardCharsets.UTF_8);
-            try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                ByteBuffer bytes = ByteBuffer.wrap(line);
-                while (bytes.hasRemaining()) {
-                    out.write(bytes);
-                }
-                // fdatasync covers the file's new length, so the line is there after a crash.
-                out.force(false);
-            }
+            PoolDirectories.appendDurably(file, line);
             appendedLines++;
         } catch (IOException e) {
             throw StorageFailures.translate("write the chunk pool's volume table", e);

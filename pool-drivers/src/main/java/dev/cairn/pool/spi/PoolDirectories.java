@@ -125,6 +125,27 @@ public final class PoolDirectories {
     }
 
     /**
+     * Appends {@code content} to {@code file} and forces it (fdatasync covers the new length), creating the
+     * file when needed, and then forcing its directory too: the bytes are there after a crash once this
+     * returns. For append-only logs; a crash during the call may leave a cut-short end for the reader to skip.
+     */
+    public static void appendDurably(Path file, byte[] content) throws IOException {
+        boolean created = !java.nio.file.Files.exists(file);
+        try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.APPEND)) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(content);
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            out.force(false);
+        }
+        if (created) {
+            forceDirectory(file.getParent());
+        }
+    }
+
+    /**
      * Makes the directory entries of {@code dir} durable (a created, renamed or linked file), so that a
      * crash after this returns keeps them.
      */

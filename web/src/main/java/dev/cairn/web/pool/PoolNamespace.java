@@ -62,9 +62,15 @@ public class PoolNamespace {
         this.snapshots = snapshots;
     }
 
-    /** One volume's tree as the pool keeps it; {@code generation} numbers the rewrites of its file. */
+    /**
+     * One volume's tree as the pool keeps it; {@code generation} numbers the rewrites of its file (absent in
+     * files written before the log existed).
+     */
     public record SavedVolume(String volume, UUID volumeKey, String current, List<SavedSnapshot> snapshots,
                               Long generation) {
+        long generationOrZero() {
+            return generation == null ? 0 : generation;
+        }
     }
 
     /** One snapshot as the pool keeps it; {@code parent} by name. */
@@ -155,13 +161,8 @@ public class PoolNamespace {
         for (Change line : lines) {
             text.append(JSON.writeValueAsString(line)).append('\n');
         }
-        try (FileChannel channel = FileChannel.open(log(file), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(false);
+        try {
+            PoolDirectories.appendDurably(log(file), text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             logs.remove(file);
             throw StorageFailures.translate("keep the snapshot tree of volume '" + volume.get().name()
@@ -198,7 +199,7 @@ public class PoolNamespace {
             LOG.warn("ignoring the unreadable snapshot tree {}: {}", file, e.getMessage());
             return Optional.empty();
         }
-        long generation = saved.generation() == null ? 0 : saved.generation();
+        long generation = saved.generationOrZero();
         Map<String, SavedSnapshot> tree = new LinkedHashMap<>();
         saved.snapshots().forEach(snapshot -> tree.put(snapshot.name(), snapshot));
         String current = saved.current();
@@ -252,7 +253,7 @@ public class PoolNamespace {
             try {
                 cutTornEnd(log(key));
                 SavedVolume saved = JSON.readValue(Files.readAllBytes(key), SavedVolume.class);
-                long generation = saved.generation() == null ? 0 : saved.generation();
+                long generation = saved.generationOrZero();
                 return new LogState(generation, changes(key, generation).size(), saved.snapshots().size());
             } catch (IOException | JacksonException e) {
                 // Unreadable: the next rewrite starts over.
