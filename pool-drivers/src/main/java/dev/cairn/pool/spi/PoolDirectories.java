@@ -110,15 +110,7 @@ public final class PoolDirectories {
      */
     public static void replaceAtomically(Path file, byte[] content) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(temp,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(content);
-            while (bytes.hasRemaining()) {
-                out.write(bytes);
-            }
-            out.force(true);
-        }
+        writeAndForce(temp, content, true, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
         java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         forceDirectory(file.getParent());
@@ -131,17 +123,22 @@ public final class PoolDirectories {
      */
     public static void appendDurably(Path file, byte[] content) throws IOException {
         boolean created = !java.nio.file.Files.exists(file);
+        writeAndForce(file, content, false, java.nio.file.StandardOpenOption.APPEND);
+        if (created) {
+            forceDirectory(file.getParent());
+        }
+    }
+
+    /** Opens {@code file} (created when missing) with {@code mode}, writes {@code content}, forces it. */
+    private static void writeAndForce(Path file, byte[] content, boolean metadata, java.nio.file.OpenOption mode)
+            throws IOException {
         try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(file,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                java.nio.file.StandardOpenOption.APPEND)) {
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE, mode)) {
             java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(content);
             while (bytes.hasRemaining()) {
                 out.write(bytes);
             }
-            out.force(false);
-        }
-        if (created) {
-            forceDirectory(file.getParent());
+            out.force(metadata);
         }
     }
 
