@@ -148,6 +148,17 @@ final class HostFile implements Closeable {
         unsynced = true;
     }
 
+    /**
+     * Forces the data written so far (fdatasync) while other threads go on writing, for a bulk fill
+     * of a file written with deferred ordering ({@link WriteBehind}); the closing {@link #force()}
+     * still runs. Nothing for {@link WriteOrdering#UNSYNCED}.
+     */
+    void forceWhileWriting() throws IOException {
+        if (!neverForced) {
+            channel.force(false);
+        }
+    }
+
     /** A read-only mapping of {@code length} bytes at {@code hostOffset}, which must lie within the file. */
     java.nio.MappedByteBuffer map(long hostOffset, int length) throws IOException {
         if (hostOffset < 0 || length < 0 || hostOffset + length > sizeBytes()) {

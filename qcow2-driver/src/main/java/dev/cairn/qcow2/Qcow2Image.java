@@ -378,6 +378,11 @@ public final class Qcow2Image implements BackingLayer {
         state.file.writeConcurrently(hostOffset, data);
     }
 
+    /** Forces the data {@link #writeHost} wrote so far while other threads go on writing ({@link WriteBehind}). */
+    void forceWhileWriting() throws IOException {
+        state.file.forceWhileWriting();
+    }
+
     /** A read-only mapping of host bytes of this image's file, which must lie within it. */
     java.nio.MappedByteBuffer mapHost(long hostOffset, int length) throws IOException {
         return state.file.map(hostOffset, length);

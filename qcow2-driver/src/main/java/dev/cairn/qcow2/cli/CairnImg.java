@@ -51,7 +51,7 @@ public final class CairnImg {
     }
 
     public static void main(String[] args) {
-        EnginePreload.start();
+        EnginePreload.start(args);
         String first = args.length > 0 ? args[0] : "";
         System.exit(commandLine(SUBCOMMANDS.containsKey(first) ? first : null).execute(args));
     }
