@@ -109,26 +109,41 @@ final class DataExtents implements Closeable {
         }
     }
 
+    /** A run of data (or of hole) from {@code start} to {@code end}. */
+    record Extent(long start, long end, boolean data) {
+    }
+
+    /**
+     * The run of data or of hole that {@code offset} lies in, from {@code offset} up to at most
+     * {@code limit}. Without extents, or where the file system cannot tell, data up to {@code limit}.
+     */
+    Extent extentAt(long offset, long limit) {
+        long data = seek(offset, SEEK_DATA);
+        if (data == -ENXIO || data >= limit) {
+            return new Extent(offset, limit, false); // no data before the limit (or the end of the file)
+        }
+        if (data < 0) {
+            return new Extent(offset, limit, true); // the file system cannot tell: read it
+        }
+        if (data > offset) {
+            return new Extent(offset, data, false);
+        }
+        long hole = seek(offset, SEEK_HOLE);
+        return new Extent(offset, hole <= offset ? limit : Math.min(hole, limit), true);
+    }
+
     /**
      * The ranges of {@code [from, to)} that may hold data, in order, as {start, end} pairs; the rest
      * is holes. Without extents, the whole span.
      */
     List<long[]> dataRanges(long from, long to) {
         List<long[]> ranges = new ArrayList<>();
-        long at = from;
-        while (at < to) {
-            long data = seek(at, SEEK_DATA);
-            if (data == -ENXIO || data >= to) {
-                break; // no data from here to the end of the file, or none before `to`
+        for (long at = from; at < to;) {
+            Extent extent = extentAt(at, to);
+            if (extent.data()) {
+                ranges.add(new long[] {extent.start(), extent.end()});
             }
-            if (data < 0) {
-                ranges.add(new long[] {at, to}); // the file system cannot tell: read it
-                break;
-            }
-            long hole = seek(Math.max(data, at), SEEK_HOLE);
-            long end = hole < 0 ? to : Math.min(hole, to);
-            ranges.add(new long[] {Math.max(data, at), end});
-            at = end;
+            at = extent.end();
         }
         return ranges;
     }

@@ -3,7 +3,9 @@ package dev.cairn.qcow2;
 import dev.cairn.qcow2.format.L2Entry;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where each guest range of an image's active state comes from, through its backing chain, as
@@ -12,9 +14,10 @@ import java.util.List;
  * it reads as zeroes, whether it is stored data, and for uncompressed stored clusters the host
  * offset in that layer's file. Reads L1/L2 tables only, never guest data.
  *
- * <p>A raw layer is reported as data at the guest offset throughout (its holes are not probed).
- * Ranges not held by any layer, or beyond the end of the next layer, are reported at the depth of
- * the last layer looked at, as qemu-img 7.2 does.
+ * <p>A raw layer is reported at the guest offset, as data where its file system says there is
+ * data and as zero where it has holes ({@link DataExtents}; data throughout where that cannot be
+ * asked). Ranges not held by any layer, or beyond the end of the next layer, are reported at the
+ * depth of the last layer looked at, as qemu-img 7.2 does.
  */
 public final class Qcow2Map {
 
@@ -34,16 +37,49 @@ public final class Qcow2Map {
         List<Range> ranges = new ArrayList<>();
         long capacity = image.capacityBytes();
         long clusterSize = image.clusterSize();
-        for (long start = 0; start < capacity; start += clusterSize) {
-            describe(image, start, Math.min(clusterSize, capacity - start), 0, ranges);
+        Map<RawBacking, RawExtents> rawLayers = new IdentityHashMap<>();
+        try {
+            for (long start = 0; start < capacity; start += clusterSize) {
+                describe(image, start, Math.min(clusterSize, capacity - start), 0, ranges, rawLayers);
+            }
+        } finally {
+            rawLayers.values().forEach(RawExtents::close);
         }
         return ranges;
     }
 
-    private static void describe(BackingLayer layer, long start, long length, int depth, List<Range> out)
-            throws IOException {
-        if (layer instanceof RawBacking) {
-            add(out, new Range(start, length, depth, true, false, true, start));
+    /** A raw layer's runs of data and hole, asked of its file system one run at a time and remembered. */
+    private static final class RawExtents {
+        private final DataExtents extents;
+        private final long sizeBytes;
+        private DataExtents.Extent last = new DataExtents.Extent(0, 0, false);
+
+        RawExtents(RawBacking raw) {
+            this.extents = DataExtents.open(raw.path(), true);
+            this.sizeBytes = raw.capacityBytes();
+        }
+
+        DataExtents.Extent at(long offset) {
+            if (offset < last.start() || offset >= last.end()) {
+                last = extents.extentAt(offset, sizeBytes);
+            }
+            return last;
+        }
+
+        void close() {
+            extents.close();
+        }
+    }
+
+    private static void describe(BackingLayer layer, long start, long length, int depth, List<Range> out,
+            Map<RawBacking, RawExtents> rawLayers) throws IOException {
+        if (layer instanceof RawBacking raw) {
+            RawExtents extents = rawLayers.computeIfAbsent(raw, RawExtents::new);
+            for (long at = start, end = start + length, next; at < end; at = next) {
+                DataExtents.Extent extent = extents.at(at);
+                next = Math.min(end, extent.end());
+                add(out, new Range(at, next - at, depth, true, !extent.data(), extent.data(), at));
+            }
             return;
         }
         Qcow2Image image = (Qcow2Image) layer;
@@ -58,7 +94,7 @@ public final class Qcow2Map {
                 BackingLayer backing = image.backingLayer();
                 long inBacking = backing == null ? 0 : Math.max(0, Math.min(length, backing.capacityBytes() - start));
                 if (inBacking > 0) {
-                    describe(backing, start, inBacking, depth + 1, out);
+                    describe(backing, start, inBacking, depth + 1, out, rawLayers);
                 }
                 if (inBacking < length) {
                     // Beyond the backing file's end: zeroes, reported at this layer.

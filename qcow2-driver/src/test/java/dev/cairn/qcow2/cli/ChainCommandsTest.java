@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.qcow2.QemuTool;
 import dev.cairn.qcow2.cli.CliRun.Run;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,6 +172,27 @@ class ChainCommandsTest {
         img("create", "-f", "qcow2", "-b", raw.toString(), "-F", "raw", overlay.toString(), "4M").ok();
         QemuTool.io(overlay, "write -P 3 64k 64k", "write -z 1M 64k", "write -P 4 3M 64k").ok();
         String expected = img("map", "--output=json", overlay.toString()).ok().stdout();
+        assertThat(cairnImg("map", "--output=json", overlay.toString()).ok().out()).isEqualTo(expected);
+    }
+
+    /** qemu-img asks the file system where a raw file's holes are (SEEK_DATA) and reports them as zeroes. */
+    @Test
+    void mapReportsARawBackingFilesHolesAsZeroes() throws Exception {
+        Path raw = dir.resolve("sparse.raw");
+        try (FileChannel file = FileChannel.open(raw, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            byte[] piece = new byte[12 << 10];
+            new Random(8).nextBytes(piece);
+            file.write(ByteBuffer.wrap(piece, 0, 4096), 1 << 20);
+            file.write(ByteBuffer.wrap(piece), (2 << 20) + 8192);
+            file.truncate(3 << 20);
+            file.write(ByteBuffer.allocate(1), (3 << 20) - 1);
+        }
+        Path overlay = dir.resolve("over-sparse.qcow2");
+        img("create", "-f", "qcow2", "-b", raw.toString(), "-F", "raw", overlay.toString(), "4M").ok();
+        QemuTool.io(overlay, "write -P 3 1M 64k", "write -P 4 3M 64k").ok();
+        String expected = img("map", "--output=json", overlay.toString()).ok().stdout();
+        assertThat(expected).as("the file system has holes here").contains("\"depth\": 1, \"present\": true, \"zero\": true");
         assertThat(cairnImg("map", "--output=json", overlay.toString()).ok().out()).isEqualTo(expected);
     }
 }
