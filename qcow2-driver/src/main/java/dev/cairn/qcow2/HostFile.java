@@ -34,33 +34,48 @@ final class HostFile implements Closeable {
     private final boolean writable;
     private final boolean barriersDeferred;
     private final boolean neverForced;
+    /** QEMU's image locks for a writer, or null (read-only, or a file this process created). */
+    private final ImageLock lock;
     private boolean unsynced;
     /** File length, tracked here so that bounds checks cost no system call. */
     private long sizeBytes = -1;
 
-    private HostFile(Path path, FileChannel channel, boolean writable, WriteOrdering ordering) {
+    private HostFile(Path path, FileChannel channel, boolean writable, WriteOrdering ordering, ImageLock lock) {
         this.path = path;
         this.channel = channel;
         this.writable = writable;
         this.barriersDeferred = ordering != WriteOrdering.ORDERED;
         this.neverForced = ordering == WriteOrdering.UNSYNCED;
+        this.lock = lock;
     }
 
     static HostFile open(Path path, boolean writable) throws IOException {
-        return open(path, writable, WriteOrdering.ORDERED);
+        return open(path, writable, WriteOrdering.ORDERED, writable);
     }
 
-    static HostFile open(Path path, boolean writable, WriteOrdering ordering) throws IOException {
-        FileChannel channel = writable
-                ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                : FileChannel.open(path, StandardOpenOption.READ);
-        return new HostFile(path, channel, writable, ordering);
+    /**
+     * Opens an existing file; with {@code locked} (only for writing) it first takes QEMU's image
+     * locks for a writer ({@link ImageLock}), held until {@link #close()}.
+     */
+    static HostFile open(Path path, boolean writable, WriteOrdering ordering, boolean locked) throws IOException {
+        ImageLock lock = locked && writable ? ImageLock.forWriting(path) : null;
+        try {
+            FileChannel channel = writable
+                    ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(path, StandardOpenOption.READ);
+            return new HostFile(path, channel, writable, ordering, lock);
+        } catch (IOException | RuntimeException e) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
     }
 
     static HostFile create(Path path, WriteOrdering ordering) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 StandardOpenOption.CREATE_NEW);
-        return new HostFile(path, channel, true, ordering);
+        return new HostFile(path, channel, true, ordering, null);
     }
 
     Path path() {
@@ -200,6 +215,12 @@ final class HostFile implements Closeable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            channel.close();
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
     }
 }

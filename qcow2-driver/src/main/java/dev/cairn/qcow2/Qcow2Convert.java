@@ -37,15 +37,6 @@ public final class Qcow2Convert {
     public static final long HOLE_SKIP_MIN_BYTES = 256L << 20;
 
     /**
-     * Loads now what a raw source's hole skipping needs from outside Java ({@link DataExtents}), so
-     * that a tool can do it on a spare thread while it starts; otherwise the first convert from a
-     * raw file of {@link #HOLE_SKIP_MIN_BYTES} or more loads it.
-     */
-    public static void preloadNativeCalls() {
-        DataExtents.preload();
-    }
-
-    /**
      * Creates {@code target} as qcow2 with the content of the raw file {@code source}. The
      * virtual size is the raw file's size (rounded up to 512); other options apply as given.
      */

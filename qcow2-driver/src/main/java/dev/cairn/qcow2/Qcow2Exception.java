@@ -7,7 +7,7 @@ import java.io.IOException;
  * ordinary {@link IOException}s; subclasses say what is wrong with the image or the request.
  */
 public abstract sealed class Qcow2Exception extends IOException
-        permits Qcow2CorruptException, Qcow2UnsupportedException, Qcow2NotFoundException {
+        permits Qcow2CorruptException, Qcow2UnsupportedException, Qcow2NotFoundException, Qcow2LockedException {
 
     protected Qcow2Exception(String message) {
         super(message);

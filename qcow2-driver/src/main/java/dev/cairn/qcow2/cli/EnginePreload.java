@@ -1,12 +1,15 @@
 package dev.cairn.qcow2.cli;
 
 import dev.cairn.qcow2.Qcow2Convert;
+import dev.cairn.qcow2.Qcow2Image;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.Arrays;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -14,8 +17,9 @@ import java.util.jar.JarFile;
  * Loads the engine's classes on a second thread while the first builds the command line. Picocli
  * takes some 70 ms of interpreted work before any command runs, and the engine's classes another
  * 25 to 30 ms when the command first touches them (measured on a 1 MiB convert); on two cores
- * the second cost hides behind the first. For a convert of a large file it then loads the native
- * calls that find a raw source's holes (another 60-80 ms). Loads no classes when not run from a jar.
+ * the second cost hides behind the first. Then, for a command that will need them, it loads the
+ * native calls that find a raw source's holes and take QEMU's image locks (another 40-90 ms). Loads
+ * no classes when not run from a jar.
  */
 final class EnginePreload {
 
@@ -29,13 +33,35 @@ final class EnginePreload {
     static void start(String[] args) {
         Thread preload = new Thread(() -> {
             loadEngineClasses();
-            if (args.length > 0 && args[0].equals("convert") && namesLargeFile(args)) {
-                Qcow2Convert.preloadNativeCalls();
+            if (needsNativeCalls(args)) {
+                Qcow2Image.preloadNativeCalls();
             }
         }, "cairn-img-preload");
         preload.setDaemon(true);
         preload.setPriority(Thread.MIN_PRIORITY);
         preload.start();
+    }
+
+    /**
+     * Whether the command will make native calls: a convert of a large raw file (its holes), and
+     * commands that open an existing image for writing (QEMU's image locks).
+     */
+    private static boolean needsNativeCalls(String[] args) {
+        List<String> all = Arrays.asList(args);
+        switch (args.length == 0 ? "" : args[0]) {
+            case "convert":
+                return namesLargeFile(args);
+            case "commit":
+            case "rebase":
+            case "delta":
+                return true;
+            case "snapshot":
+                return !all.contains("-l");
+            case "check":
+                return all.contains("-r");
+            default:
+                return false;
+        }
     }
 
     /** Whether an argument names a file large enough for a convert to find its holes natively. */

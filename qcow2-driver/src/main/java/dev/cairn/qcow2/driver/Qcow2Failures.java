@@ -4,11 +4,12 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.pool.spi.StorageFailures;
 import dev.cairn.qcow2.Qcow2CorruptException;
+import dev.cairn.qcow2.Qcow2LockedException;
 import dev.cairn.qcow2.Qcow2NotFoundException;
 import dev.cairn.qcow2.Qcow2UnsupportedException;
 import java.io.IOException;
 
-/** Turns the qcow2 engine's failures (a sealed family: corrupt, unsupported, not found) into Cairn errors. */
+/** Turns the qcow2 engine's failures (a sealed family: corrupt, unsupported, not found, locked) into Cairn errors. */
 final class Qcow2Failures {
     private Qcow2Failures() {
     }
@@ -30,6 +31,10 @@ final class Qcow2Failures {
         if (failure instanceof Qcow2UnsupportedException unsupported) {
             return new CairnException(ErrorCode.OPERATION_UNSUPPORTED, what + ": " + unsupported.getMessage(),
                     unsupported);
+        }
+        if (failure instanceof Qcow2LockedException locked) {
+            return new CairnException(ErrorCode.OPERATION_INVALID, what + ": the image is in use by another process: "
+                    + locked.getMessage(), locked);
         }
         if (failure instanceof Qcow2NotFoundException missing) {
             return new CairnException(ErrorCode.NO_SNAPSHOT, what + ": " + missing.getMessage(), missing);
