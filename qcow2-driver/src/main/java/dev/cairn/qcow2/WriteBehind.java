@@ -8,7 +8,7 @@ import java.io.IOException;
  * so the disk writes overlap the copy instead of all waiting for one force at the end. The final
  * force stays the caller's; this only leaves it little to do. On this project's test machine a
  * 1 GiB write forced every 64 MiB took 0.43-0.46 s in all, against 0.62-1.9 s for the same write
- * followed by one force (BENCHMARKS.md, "Forcing while copying").
+ * followed by one force (BENCHMARKS.md, "Holes from the file system, forcing while copying").
  *
  * <p>A failed force is kept and thrown by {@link #finish()}: Linux reports a writeback error to one
  * fsync only, so a later force could succeed although data was lost.
