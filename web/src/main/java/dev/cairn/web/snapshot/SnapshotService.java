@@ -24,8 +24,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -71,9 +73,17 @@ public class SnapshotService {
         this.transaction = transaction;
     }
 
-    /** A volume's snapshots, oldest first, filtered, one page of them. */
+    /**
+     * A volume's snapshots, oldest first, filtered, one page of them. Without a descendants filter the page
+     * comes from the catalog as a page (its rows, their parents and children), so it costs the same in a tree
+     * of ten or of a hundred thousand; the descendants filter walks the volume's whole tree.
+     */
     public List<SnapshotInfo> list(String pool, String volume, SnapshotFilter filter) {
         VolumeHandle handle = volumes.resolve(pool, volume);
+        if (filter.descendantsOf() == null) {
+            return page(handle.pool(), handle.row(), snapshots.findPage(handle.row().id(), filter.roots(),
+                    filter.leaves(), filter.offset(), filter.limit()));
+        }
         SnapshotTree tree = treeOf(handle.row());
         Predicate<SnapshotRow> wanted = row -> (!filter.roots() || tree.isRoot(row))
                 && (!filter.leaves() || tree.isLeaf(row));
@@ -284,12 +294,24 @@ public class SnapshotService {
      * (as create and revert do) costs the same in a tree of ten or of ten thousand.
      */
     private SnapshotInfo single(PoolRow pool, VolumeRow volume, SnapshotRow row) {
-        String parent = row.parentId() == null ? null
-                : snapshots.findById(row.parentId()).map(SnapshotRow::name).orElse(null);
-        List<String> children = snapshots.findByParentIdOrderByCreatedAtAscIdAsc(row.id()).stream()
-                .map(SnapshotRow::name).toList();
-        return new SnapshotInfo(row.name(), row.uuid(), pool.name(), volume.name(), parent, children,
-                row.id().equals(volume.currentSnapshotId()), row.createdAt(), row.description(), row.adopted());
+        return page(pool, volume, List.of(row)).get(0);
+    }
+
+    /** Descriptions of {@code rows} with two more queries: their parents' names and their children. */
+    private List<SnapshotInfo> page(PoolRow pool, VolumeRow volume, List<SnapshotRow> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, String> parentNames = new HashMap<>();
+        snapshots.findAllById(rows.stream().map(SnapshotRow::parentId).filter(Objects::nonNull).distinct().toList())
+                .forEach(parent -> parentNames.put(parent.id(), parent.name()));
+        Map<Long, List<String>> children = new HashMap<>();
+        snapshots.findByParentIdIn(rows.stream().map(SnapshotRow::id).toList())
+                .forEach(child -> children.computeIfAbsent(child.parentId(), id -> new ArrayList<>()).add(child.name()));
+        return rows.stream().map(row -> new SnapshotInfo(row.name(), row.uuid(), pool.name(), volume.name(),
+                row.parentId() == null ? null : parentNames.get(row.parentId()),
+                children.getOrDefault(row.id(), List.of()), row.id().equals(volume.currentSnapshotId()),
+                row.createdAt(), row.description(), row.adopted())).toList();
     }
 
     private static SnapshotInfo info(VolumeHandle handle, SnapshotTree tree, SnapshotRow row) {
