@@ -19,7 +19,8 @@ import java.util.Map;
  *
  * <p>A writer here uses consistent read, write and resize and shares consistent read and write
  * unchanged, as a VM's disk does. Read-only opens take no lock (as {@code qemu-img -U}): they see
- * whatever a writer has made durable. A file this process has just created is not locked either.
+ * whatever a writer has made durable. A file this process has just created is not locked either,
+ * but a file a create would replace is locked for the moment of its removal, so one in use is kept.
  *
  * <p>The locks belong to an open file description, so within this process one description per
  * file holds them for all its writers (two would lock each other out); it is closed, and the locks

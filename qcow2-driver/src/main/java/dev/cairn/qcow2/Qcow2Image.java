@@ -114,7 +114,12 @@ public final class Qcow2Image implements BackingLayer {
 
     private static void writeEmptyImage(Path file, Qcow2Header header, WriteOrdering ordering)
             throws IOException {
-        Files.deleteIfExists(file);
+        if (Files.exists(file)) {
+            // Replaced only if no other process holds it (QEMU's locks), as qemu-img create refuses a file in use.
+            try (ImageLock replaced = ImageLock.forWriting(file)) {
+                Files.delete(file);
+            }
+        }
         int clusterSize = header.clusterSize();
         try (HostFile host = HostFile.create(file, ordering)) {
             byte[] cluster0 = new byte[clusterSize];

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * QEMU's image locks, against the real qemu-img and qemu-io: an image Cairn writes is refused to
  * QEMU's writers and to its default (not force-shared) readers, and an image a QEMU process writes
- * is refused to Cairn's writers but readable by Cairn.
+ * is refused to Cairn's writers (and not replaced by a create) but readable by Cairn.
  */
 class ImageLockTest {
 
@@ -76,10 +76,13 @@ class ImageLockTest {
             awaitWriterLock(file, qemu);
             assertThatThrownBy(() -> Qcow2Image.open(file, true)).isInstanceOf(Qcow2LockedException.class)
                     .hasMessageContaining("Failed to get \"write\" lock").hasMessageContaining(file.toString());
+            assertThatThrownBy(() -> Qcow2Image.create(file, Qcow2CreateOptions.ofCapacity(2 << 20)))
+                    .as("a file in use is not replaced").isInstanceOf(Qcow2LockedException.class);
             try (Qcow2Image reader = Qcow2Image.open(file, false)) {
                 byte[] first = new byte[1];
                 reader.read(0, first, 0, 1);
                 assertThat(first[0]).isEqualTo((byte) 7);
+                assertThat(reader.capacityBytes()).isEqualTo(1 << 20);
             }
         } finally {
             qemu.destroy();
