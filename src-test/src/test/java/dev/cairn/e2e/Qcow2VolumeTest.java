@@ -7,7 +7,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -60,6 +63,40 @@ class Qcow2VolumeTest {
         api().queryParam("snapshots", "delete").delete(base).then().statusCode(204);
         assertThat(image).doesNotExist();
         api().queryParam("purge", true).delete("/api/v1/pools/qpool").then().statusCode(204);
+    }
+
+    /** QEMU's image locks: while a QEMU process writes a volume's image, the service's writes are refused. */
+    @Test
+    void aVolumeAQemuProcessWritesIsRefusedUntilItLetsGo(@TempDir Path dir) throws Exception {
+        Path poolDir = dir.resolve("locked");
+        api().contentType(ContentType.JSON).body(Map.of("name", "lockpool", "type", "dir", "path", poolDir.toString()))
+                .post("/api/v1/pools").then().statusCode(201);
+        api().contentType(ContentType.JSON).body(Map.of("name", "vmdisk", "capacity", 16 * MIB, "format", "qcow2"))
+                .post("/api/v1/pools/lockpool/volumes").then().statusCode(201);
+        String base = "/api/v1/pools/lockpool/volumes/vmdisk";
+        Path image = poolDir.resolve("vmdisk");
+        // stdbuf: qemu-io's stdout is a pipe here, which stdio would buffer until exit.
+        Process qemu = new ProcessBuilder("stdbuf", "-oL", "qemu-io", "-f", "qcow2", "-c", "write -P 9 0 4k", "-c",
+                "sleep 30000", image.toString()).redirectErrorStream(true).start();
+        try {
+            // qemu-io reports its write once it has the image open, locks taken.
+            String first = new BufferedReader(new InputStreamReader(qemu.getInputStream())).readLine();
+            assertThat(first).startsWith("wrote 4096/4096 bytes");
+            Response refused = api().contentType(ContentType.JSON).body(Map.of("name", "during"))
+                    .post(base + "/snapshots");
+            problem(refused, 409, "OPERATION_INVALID");
+            assertThat(refused.jsonPath().getString("detail")).contains("in use by another process")
+                    .contains("Failed to get \"write\" lock");
+            api().get(base).then().statusCode(200).body("snapshotCount", equalTo(0));
+        } finally {
+            qemu.destroy();
+            qemu.waitFor(10, TimeUnit.SECONDS);
+        }
+        snapshot(base, "after");
+        assertThat(snapshotNames(image)).containsExactly("after");
+        assertThat(qemuImg("check", image.toString())).contains("No errors were found");
+        api().queryParam("snapshots", "delete").delete(base).then().statusCode(204);
+        api().queryParam("purge", true).delete("/api/v1/pools/lockpool").then().statusCode(204);
     }
 
     @Test
