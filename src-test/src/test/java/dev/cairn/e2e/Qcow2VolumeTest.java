@@ -30,11 +30,7 @@ class Qcow2VolumeTest {
     @Test
     void qcow2VolumesKeepContentAndSnapshotsThatQemuImgReads(@TempDir Path dir) throws Exception {
         Path poolDir = dir.resolve("q");
-        api().contentType(ContentType.JSON).body(Map.of("name", "qpool", "type", "dir", "path", poolDir.toString()))
-                .post("/api/v1/pools").then().statusCode(201);
-        api().contentType(ContentType.JSON).body(Map.of("name", "disk", "capacity", 64 * MIB, "format", "qcow2"))
-                .post("/api/v1/pools/qpool/volumes").then().statusCode(201).body("format", equalTo("qcow2"))
-                .body("capacity", equalTo(64 * MIB));
+        createQcow2Volume(poolDir, "qpool", "disk", 64 * MIB);
         Path image = poolDir.resolve("disk");
         String base = "/api/v1/pools/qpool/volumes/disk";
 
@@ -69,10 +65,7 @@ class Qcow2VolumeTest {
     @Test
     void aVolumeAQemuProcessWritesIsRefusedUntilItLetsGo(@TempDir Path dir) throws Exception {
         Path poolDir = dir.resolve("locked");
-        api().contentType(ContentType.JSON).body(Map.of("name", "lockpool", "type", "dir", "path", poolDir.toString()))
-                .post("/api/v1/pools").then().statusCode(201);
-        api().contentType(ContentType.JSON).body(Map.of("name", "vmdisk", "capacity", 16 * MIB, "format", "qcow2"))
-                .post("/api/v1/pools/lockpool/volumes").then().statusCode(201);
+        createQcow2Volume(poolDir, "lockpool", "vmdisk", 16 * MIB);
         String base = "/api/v1/pools/lockpool/volumes/vmdisk";
         Path image = poolDir.resolve("vmdisk");
         // stdbuf: qemu-io's stdout is a pipe here, which stdio would buffer until exit.
@@ -163,6 +156,15 @@ class Qcow2VolumeTest {
         api().post("/api/v1/pools/behind/refresh").then().statusCode(200).body("vanished", equalTo(List.of("doomed")));
         api().get("/api/v1/pools/behind/snapshots").then().statusCode(200).body("size()", equalTo(0));
         api().queryParam("purge", true).delete("/api/v1/pools/behind").then().statusCode(204);
+    }
+
+    /** A dir pool at {@code poolDir} with one qcow2 volume of {@code capacity} bytes. */
+    private static void createQcow2Volume(Path poolDir, String pool, String volume, int capacity) {
+        api().contentType(ContentType.JSON).body(Map.of("name", pool, "type", "dir", "path", poolDir.toString()))
+                .post("/api/v1/pools").then().statusCode(201);
+        api().contentType(ContentType.JSON).body(Map.of("name", volume, "capacity", capacity, "format", "qcow2"))
+                .post("/api/v1/pools/" + pool + "/volumes").then().statusCode(201).body("format", equalTo("qcow2"))
+                .body("capacity", equalTo(capacity));
     }
 
     private static byte[] write(String base, int seed) {
