@@ -70,6 +70,11 @@ final class LinuxCalls {
         if (!System.getProperty("os.name", "").equals("Linux")) {
             return null;
         }
+        if (System.getProperty("jffi.unsafe.disabled") == null) {
+            // jffi's memory access through sun.misc.Unsafe makes JDK 24 and later print warnings on every run;
+            // its JNI implementation serves the few small structs here as well.
+            System.setProperty("jffi.unsafe.disabled", "true");
+        }
         try {
             return new LinuxCalls(Library.getDefault());
         } catch (Throwable e) { // any failure to link means "no native calls", never a failed operation
