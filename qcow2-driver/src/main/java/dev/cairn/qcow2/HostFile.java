@@ -99,6 +99,17 @@ final class HostFile implements Closeable {
     }
 
     /**
+     * Reads the file's length again (keeping a length counted ahead of write-back): a reader that
+     * another thread of this process may be racing (the service reads volume sizes without the
+     * volume's lock) checks a header it read after its first look at the length against a length at
+     * least as new as that header; a writer extends the file before it points the header past the old end.
+     */
+    long refreshSizeBytes() throws IOException {
+        sizeBytes = Math.max(sizeBytes, channel.size());
+        return sizeBytes;
+    }
+
+    /**
      * Counts {@code endOffset} as within the file for {@link #sizeBytes()} before the bytes are
      * written: a write-back cache holds them and writes them later (reads of them never reach the
      * file, and a short file reads as zeroes anyway).

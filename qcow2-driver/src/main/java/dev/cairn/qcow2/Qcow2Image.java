@@ -184,7 +184,7 @@ public final class Qcow2Image implements BackingLayer {
         HostFile host = HostFile.open(file, writable, ordering, locked);
         try {
             Qcow2Header header = readHeader(host);
-            validateLayout(header, host.sizeBytes());
+            validateLayout(header, host.refreshSizeBytes());
             if (writable && !repairing && (header.incompatibleFeatures() & Features.INCOMPAT_CORRUPT) != 0) {
                 throw new Qcow2CorruptException(file + " is marked corrupt; repair it before opening it for writing");
             }
