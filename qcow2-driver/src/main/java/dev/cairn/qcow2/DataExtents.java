@@ -10,8 +10,8 @@ import java.util.List;
  * {@code lseek(SEEK_HOLE)} (Linux), so that a copy skips a sparse file's holes without reading
  * them, as qemu-img does. Java 17 has no call for this ({@link LinuxCalls}). Where that cannot be
  * done (another system, the native library refused, a file system without the calls) every range
- * counts as data and the caller reads it, which is always correct: holes read as zeroes. The answer is a hint for a file nobody writes meanwhile;
- * ranges it calls data may still hold zeroes.
+ * counts as data and the caller reads it, which is always correct: holes read as zeroes. The
+ * answer is a hint for a file nobody writes meanwhile; ranges it calls data may still hold zeroes.
  */
 final class DataExtents implements Closeable {
 

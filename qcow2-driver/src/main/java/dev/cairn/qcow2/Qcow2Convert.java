@@ -123,14 +123,15 @@ public final class Qcow2Convert {
                 int len = (int) Math.min(windowBytes, wholeBytes - start);
                 List<long[]> dataRanges = extents.dataRanges(start, start + len);
                 List<int[]> runs = new ArrayList<>();
-                if (dataRanges.isEmpty()) {
-                    return new RawWindow(start, null, runs, new long[0]);
+                MappedByteBuffer data = null;
+                if (!dataRanges.isEmpty()) {
+                    MappedByteBuffer mapped = in.map(FileChannel.MapMode.READ_ONLY, start, len);
+                    forNonZeroRuns(len, clusterSize,
+                            (at, bytes) -> !overlaps(dataRanges, start + at, start + at + bytes)
+                                    || ZeroBytes.isZero(mapped, at, bytes),
+                            (at, bytes) -> runs.add(new int[] {at, bytes}));
+                    data = mapped;
                 }
-                MappedByteBuffer data = in.map(FileChannel.MapMode.READ_ONLY, start, len);
-                forNonZeroRuns(len, clusterSize,
-                        (at, bytes) -> !overlaps(dataRanges, start + at, start + at + bytes)
-                                || ZeroBytes.isZero(data, at, bytes),
-                        (at, bytes) -> runs.add(new int[] {at, bytes}));
                 if (runs.isEmpty()) {
                     return new RawWindow(start, null, runs, new long[0]);
                 }
@@ -340,8 +341,10 @@ public final class Qcow2Convert {
                     }
                 }
                 for (int i = 0; i < plan.readOffsets.size(); i++) {
-                    writeBehind.written(plan.readData.get(i).remaining());
-                    writeFully(out, plan.readData.get(i), plan.readOffsets.get(i));
+                    ByteBuffer piece = plan.readData.get(i);
+                    int bytes = piece.remaining();
+                    writeFully(out, piece, plan.readOffsets.get(i));
+                    writeBehind.written(bytes);
                 }
             }
         });

@@ -6,19 +6,17 @@ import java.nio.file.Path;
 /** A raw file used as a backing layer; its length is its capacity. Not thread-safe. */
 final class RawBacking implements BackingLayer {
 
-    private final Path path;
     private final HostFile file;
     private final long capacityBytes;
 
     RawBacking(Path path) throws IOException {
-        this.path = path;
         this.file = HostFile.open(path, false);
         this.capacityBytes = file.sizeBytes();
     }
 
     /** The file, for what asks its file system about it ({@link DataExtents}). */
     Path path() {
-        return path;
+        return file.path();
     }
 
     @Override
