@@ -308,10 +308,15 @@ public class SnapshotService {
         Map<Long, List<String>> children = new HashMap<>();
         snapshots.findByParentIdIn(rows.stream().map(SnapshotRow::id).toList())
                 .forEach(child -> children.computeIfAbsent(child.parentId(), id -> new ArrayList<>()).add(child.name()));
-        return rows.stream().map(row -> new SnapshotInfo(row.name(), row.uuid(), pool.name(), volume.name(),
+        return rows.stream().map(row -> describe(pool, volume, row,
                 row.parentId() == null ? null : parentNames.get(row.parentId()),
-                children.getOrDefault(row.id(), List.of()), row.id().equals(volume.currentSnapshotId()),
-                row.createdAt(), row.description(), row.adopted())).toList();
+                children.getOrDefault(row.id(), List.of()))).toList();
+    }
+
+    private static SnapshotInfo describe(PoolRow pool, VolumeRow volume, SnapshotRow row, String parent,
+                                         List<String> children) {
+        return new SnapshotInfo(row.name(), row.uuid(), pool.name(), volume.name(), parent, children,
+                row.id().equals(volume.currentSnapshotId()), row.createdAt(), row.description(), row.adopted());
     }
 
     private static SnapshotInfo info(VolumeHandle handle, SnapshotTree tree, SnapshotRow row) {
@@ -319,10 +324,7 @@ public class SnapshotService {
     }
 
     private static SnapshotInfo info(PoolRow pool, VolumeRow volume, SnapshotTree tree, SnapshotRow row) {
-        Optional<SnapshotRow> parent = tree.parent(row);
-        return new SnapshotInfo(row.name(), row.uuid(), pool.name(), volume.name(),
-                parent.map(SnapshotRow::name).orElse(null),
-                tree.children(row).stream().map(SnapshotRow::name).toList(),
-                row.id().equals(volume.currentSnapshotId()), row.createdAt(), row.description(), row.adopted());
+        return describe(pool, volume, row, tree.parent(row).map(SnapshotRow::name).orElse(null),
+                tree.children(row).stream().map(SnapshotRow::name).toList());
     }
 }
