@@ -2,7 +2,9 @@
 # Benchmark: `cairn-img convert` against `qemu-img convert`, raw -> qcow2 and qcow2 -> raw, on the same
 # files in one run, JVM start included. Usage: bench/qcow2-convert.sh [SIZE_MIB] [ROUNDS] (default 2048
 # and 3; half of the size is random data, the other half a hole, as a disk with free space is), then the
-# fixed cost (a 1 MiB file) and a 64 GiB raw file holding 64 MiB of data.
+# fixed cost (a 1 MiB file) and a 64 GiB raw file holding 64 MiB of data. SETTLE=S (seconds) rests
+# before every timed run (bench/timing.sh); without it each run starts right after the previous
+# output was deleted, and may reuse the memory that output's page cache held.
 #
 # Every timed conversion starts after a `sync`, so that none pays for the previous one's dirty pages, and
 # reads its source from the page cache. Two pairs in the same mode: qemu-img convert's default output cache
@@ -78,7 +80,8 @@ for round in $(seq "$rounds"); do
     checked sparse-cairn qcow2-sparse img convert -t unsafe -f raw -O qcow2 "$work/sparse.raw" "$work/out.tmp"
 done
 img convert -f raw -O qcow2 "$work/src.raw" "$work/cairn.qcow2"
-echo "size: ${size_mib} MiB (half data, half hole); median of $rounds rounds; $(machine)"
+echo "size: ${size_mib} MiB (half data, half hole); median of $rounds rounds; rest before each run: ${SETTLE:-0} s;" \
+    "$(machine)"
 # table STAT: both directions, each tool's time by STAT (median or minimum) over the rounds, and the ratios.
 table() {
     printf '| direction | qemu-img (s) | cairn-img -t unsafe (s) | throughput ratio | qemu-img -t writeback (s) | cairn-img (s) | throughput ratio |\n|---|---|---|---|---|---|---|\n'

@@ -2,12 +2,16 @@
 # Needs $work (a scratch directory) set by the caller.
 
 # timed NAME COMMAND...: runs COMMAND after a `sync` (so that no run pays for an earlier one's dirty
-# pages) and appends its wall time in seconds to $work/NAME.times; the command's stdout goes to
-# $work/NAME.out (cairn-img bench prints engine_seconds=S there).
+# pages) and, when SETTLE is set, SETTLE seconds of rest (so that a virtual machine with free page
+# reporting has handed the memory freed by earlier runs back to its host, as a machine that was not
+# just converting has: BENCHMARKS.md, "Write sizes"), and appends its wall time in seconds to
+# $work/NAME.times; the command's stdout goes to $work/NAME.out (cairn-img bench prints
+# engine_seconds=S there).
 timed() {
     local name=$1
     shift
     sync
+    sleep "${SETTLE:-0}"
     local start end
     start=$(date +%s.%N)
     "$@" > "$work/$name.out"

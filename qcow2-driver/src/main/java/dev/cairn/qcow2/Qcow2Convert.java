@@ -264,21 +264,22 @@ public final class Qcow2Convert {
     }
 
     /**
-     * One window of a raw output: runs of the image's own host clusters ({guest, host, bytes}) and
-     * pieces read through the engine (compressed clusters, the backing chain) with their offsets.
+     * One window of a raw output: runs of the image's own host clusters ({guest, host, bytes}), and
+     * the non-zero pieces to write with their guest offsets: read through the engine (compressed
+     * clusters, the backing chain) or mapped from those runs.
      */
     private static final class RawOutputWindow {
         private final List<long[]> hostRuns = new ArrayList<>();
-        private final List<Long> readOffsets = new ArrayList<>();
-        private final List<ByteBuffer> readData = new ArrayList<>();
+        private final List<Long> offsets = new ArrayList<>();
+        private final List<ByteBuffer> pieces = new ArrayList<>();
     }
 
     /**
      * Copies the active content of {@code image} to a raw file ({@link WindowedCopy}): in window
      * order the mapping is walked, runs of host clusters that follow each other are noted and what
      * is not stored as plain data in the image itself is read through the engine; then, alongside
-     * other windows, each run is mapped and its non-zero clusters written straight from the
-     * mapping. Zero clusters and zero bytes are left as holes.
+     * other windows, each run is mapped and scanned, and its non-zero clusters are written straight
+     * from the mapping. Zero clusters and zero bytes are left as holes.
      */
     private static void copyActiveToRaw(Qcow2Image image, long sizeBytes, FileChannel out, WriteBehind writeBehind)
             throws IOException {
@@ -316,8 +317,8 @@ public final class Qcow2Convert {
                             byte[] data = new byte[len];
                             image.read(at, data, 0, len);
                             if (!ZeroBytes.isZero(data)) {
-                                plan.readOffsets.add(at);
-                                plan.readData.add(ByteBuffer.wrap(data));
+                                plan.offsets.add(at);
+                                plan.pieces.add(ByteBuffer.wrap(data));
                             }
                         }
                     }
@@ -325,25 +326,28 @@ public final class Qcow2Convert {
             }
 
             @Override
-            public void transfer(RawOutputWindow plan) throws IOException {
+            public void stage(RawOutputWindow plan) throws IOException {
                 for (long[] run : plan.hostRuns) {
                     MappedByteBuffer mapped = image.mapHost(run[1], (int) run[2]);
-                    List<int[]> nonZero = new ArrayList<>();
+                    int first = plan.pieces.size();
                     forNonZeroRuns((int) run[2], clusterSize, (at, len) -> ZeroBytes.isZero(mapped, at, len),
-                            (at, len) -> nonZero.add(new int[] {at, len}));
-                    if (!nonZero.isEmpty()) {
-                        // Fault the pages in before the copy out of the mapping, which holds the output's lock.
+                            (at, len) -> {
+                                plan.offsets.add(run[0] + at);
+                                plan.pieces.add(mapped.slice(at, len));
+                            });
+                    if (plan.pieces.size() > first) {
+                        // Fault the pages in now, not in the copy out of the mapping, which holds the write turn.
                         mapped.load();
                     }
-                    for (int[] piece : nonZero) {
-                        writeFully(out, mapped.slice(piece[0], piece[1]), run[0] + piece[0]);
-                        writeBehind.written(piece[1]);
-                    }
                 }
-                for (int i = 0; i < plan.readOffsets.size(); i++) {
-                    ByteBuffer piece = plan.readData.get(i);
+            }
+
+            @Override
+            public void transfer(RawOutputWindow plan) throws IOException {
+                for (int i = 0; i < plan.pieces.size(); i++) {
+                    ByteBuffer piece = plan.pieces.get(i);
                     int bytes = piece.remaining();
-                    writeFully(out, piece, plan.readOffsets.get(i));
+                    writeFully(out, piece, plan.offsets.get(i));
                     writeBehind.written(bytes);
                 }
             }
@@ -356,10 +360,7 @@ public final class Qcow2Convert {
     }
 
     private static void writeFully(FileChannel out, ByteBuffer data, long position) throws IOException {
-        long at = position;
-        while (data.hasRemaining()) {
-            at += out.write(data, at);
-        }
+        HostFile.writeInPieces(out, data, position);
     }
 
     /** Sets the raw output's length (its tail may be a hole) and forces it unless unsynced. */

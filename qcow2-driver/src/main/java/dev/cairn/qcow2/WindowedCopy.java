@@ -12,11 +12,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * three steps: {@link Steps#prepare} alongside the other threads (mapping the source, scanning it
  * for zeroes, faulting it in), {@link Steps#inOrder} one window at a time and in window order
  * (everything that touches an image's metadata, which is not thread-safe; host clusters are then
- * laid out in guest order), and {@link Steps#transfer} alongside the others again (the bulk of the
- * bytes, into distinct ranges of the output). Writes into one file take the file's lock in the
- * kernel, so one thread at a time writes while the others prepare: scanning and faulting in overlap
- * the writes instead of adding to them. At most one window per thread is in flight. The first
- * failure on any thread stops all of them and is thrown.
+ * laid out in guest order), {@link Steps#stage} alongside the others again (what needs the ordered
+ * step's result and no lock), and {@link Steps#transfer} one window at a time in any order (the bulk
+ * of the bytes, into distinct ranges of the output), while the other threads prepare: scanning and
+ * faulting in overlap the writes instead of adding to them. Writes into one file take the file's
+ * lock in the kernel anyway; a thread waiting there spins on a core while the writer runs, and where
+ * the writer stalls on memory its host must supply, the spinning took as much CPU as the copy
+ * (4 GiB: 16.8 s of system CPU in 11.5 s, against 6.7 s in 7.0 s with this lock), so transfers
+ * wait for each other here, asleep. At most one window per thread is in flight. The first failure
+ * on any thread stops all of them and is thrown.
  */
 final class WindowedCopy<P> {
 
@@ -25,6 +29,10 @@ final class WindowedCopy<P> {
         P prepare(long window) throws IOException;
 
         void inOrder(long window, P plan) throws IOException;
+
+        /** Work on the window between its ordered step and its transfer, alongside other threads. */
+        default void stage(P plan) throws IOException {
+        }
 
         void transfer(P plan) throws IOException;
     }
@@ -35,6 +43,7 @@ final class WindowedCopy<P> {
     private final Steps<P> steps;
     private final AtomicLong nextWindow = new AtomicLong();
     private final Object turnLock = new Object();
+    private final Object transferLock = new Object();
     private long turn;
     private Throwable failure;
 
@@ -93,7 +102,10 @@ final class WindowedCopy<P> {
                         turnLock.notifyAll();
                     }
                 }
-                steps.transfer(plan);
+                steps.stage(plan);
+                synchronized (transferLock) {
+                    steps.transfer(plan);
+                }
             }
         } catch (IOException | RuntimeException | Error | InterruptedException e) {
             fail(e);
