@@ -1,5 +1,6 @@
 package dev.cairn.qcow2;
 
+import dev.cairn.pool.spi.FileWrites;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -145,7 +146,7 @@ final class HostFile implements Closeable {
         if (hook != null) {
             hook.beforeWrite(this, hostOffset, buf, off, length);
         }
-        writeInPieces(channel, ByteBuffer.wrap(buf, off, length), hostOffset);
+        FileWrites.writeFully(channel, ByteBuffer.wrap(buf, off, length), hostOffset);
         unsynced = true;
         sizeBytes = Math.max(sizeBytes(), hostOffset + length);
     }
@@ -163,33 +164,8 @@ final class HostFile implements Closeable {
             data.duplicate().get(copy);
             hook.beforeWrite(this, hostOffset, copy, 0, copy.length);
         }
-        writeInPieces(channel, data, hostOffset);
+        FileWrites.writeFully(channel, data, hostOffset);
         unsynced = true;
-    }
-
-    /** The most one write call passes to the kernel; see {@link #writeInPieces}. */
-    static final int WRITE_PIECE_BYTES = 128 << 10;
-
-    /**
-     * Writes all of {@code data} at {@code position}, at most {@value #WRITE_PIECE_BYTES} bytes per
-     * call. Linux gives a buffered write page-cache folios as large as the call allows (up to 2 MiB).
-     * In a virtual machine that hands free memory back to its host (free page reporting), a large
-     * folio comes from memory handed back, which the host must supply again page by page, while a
-     * small one is most often carved from memory the guest still holds: a 1 GiB copy written in
-     * 1 MiB or larger calls took 4 s on such a machine, in 64-256 KiB calls 0.4-0.6 s, and as fast
-     * as the large calls where memory was not handed back (BENCHMARKS.md, "Write sizes").
-     */
-    static void writeInPieces(FileChannel channel, ByteBuffer data, long position) throws IOException {
-        int limit = data.limit();
-        long at = position;
-        try {
-            while (data.position() < limit) {
-                data.limit(Math.min(limit, data.position() + WRITE_PIECE_BYTES));
-                at += channel.write(data, at);
-            }
-        } finally {
-            data.limit(limit);
-        }
     }
 
     /**

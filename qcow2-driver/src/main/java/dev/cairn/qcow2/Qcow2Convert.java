@@ -1,5 +1,6 @@
 package dev.cairn.qcow2;
 
+import dev.cairn.pool.spi.FileWrites;
 import dev.cairn.qcow2.format.ClusterType;
 import dev.cairn.qcow2.format.L2Entry;
 import java.io.IOException;
@@ -256,7 +257,7 @@ public final class Qcow2Convert {
                 int len = (int) Math.min(CHUNK_BYTES, sizeBytes - offset);
                 reader.read(offset, buffer, 0, len);
                 if (!ZeroBytes.isZero(buffer, 0, len)) {
-                    writeFully(out, ByteBuffer.wrap(buffer, 0, len), offset);
+                    FileWrites.writeFully(out, ByteBuffer.wrap(buffer, 0, len), offset);
                 }
             }
             finishRaw(out, sizeBytes, targetOrdering);
@@ -347,7 +348,7 @@ public final class Qcow2Convert {
                 for (int i = 0; i < plan.pieces.size(); i++) {
                     ByteBuffer piece = plan.pieces.get(i);
                     int bytes = piece.remaining();
-                    writeFully(out, piece, plan.offsets.get(i));
+                    FileWrites.writeFully(out, piece, plan.offsets.get(i));
                     writeBehind.written(bytes);
                 }
             }
@@ -357,10 +358,6 @@ public final class Qcow2Convert {
     private static FileChannel openRawTarget(Path target) throws IOException {
         return FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING);
-    }
-
-    private static void writeFully(FileChannel out, ByteBuffer data, long position) throws IOException {
-        HostFile.writeInPieces(out, data, position);
     }
 
     /** Sets the raw output's length (its tail may be a hole) and forces it unless unsynced. */

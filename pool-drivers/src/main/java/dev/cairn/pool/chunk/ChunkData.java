@@ -1,5 +1,6 @@
 package dev.cairn.pool.chunk;
 
+import dev.cairn.pool.spi.FileWrites;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -65,10 +66,9 @@ final class ChunkData {
     void write(long chunk, int inChunkOffset, ByteBuffer source) throws IOException {
         writtenSinceForce = true;
         long at = chunk * chunkSizeBytes + inChunkOffset;
-        while (source.hasRemaining()) {
-            at += channel.write(source, at);
-        }
-        knownSize = Math.max(knownSize(), at);
+        int bytes = source.remaining();
+        FileWrites.writeFully(channel, source, at);
+        knownSize = Math.max(knownSize(), at + bytes);
     }
 
     /** The mapping of the segment holding {@code position}, or null while the file does not reach its end. */

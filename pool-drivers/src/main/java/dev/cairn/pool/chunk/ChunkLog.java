@@ -1,5 +1,6 @@
 package dev.cairn.pool.chunk;
 
+import dev.cairn.pool.spi.FileWrites;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -263,10 +264,7 @@ final class ChunkLog {
     }
 
     private void writeFully(ByteBuffer source, long position) throws IOException {
-        long at = position;
-        while (source.hasRemaining()) {
-            at += channel.write(source, at);
-        }
+        FileWrites.writeFully(channel, source, position);
     }
 
     private void readFully(ByteBuffer target, long position) throws IOException {

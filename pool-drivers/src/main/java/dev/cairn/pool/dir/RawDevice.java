@@ -1,6 +1,7 @@
 package dev.cairn.pool.dir;
 
 import dev.cairn.pool.spi.BlockDevice;
+import dev.cairn.pool.spi.FileWrites;
 import dev.cairn.pool.spi.StorageFailures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -47,11 +48,8 @@ final class RawDevice implements BlockDevice {
     @Override
     public void write(long offset, ByteBuffer src) {
         BlockDevice.checkRange(offset, src.remaining(), capacityBytes);
-        long position = offset;
         try {
-            while (src.hasRemaining()) {
-                position += channel.write(src, position);
-            }
+            FileWrites.writeFully(channel, src, offset);
         } catch (IOException e) {
             throw StorageFailures.translate("write volume '" + name + "'", e);
         }
