@@ -43,15 +43,14 @@ final class EnginePreload {
     }
 
     /**
-     * Whether the command will make native calls: a convert of a large raw file (its holes) or over
-     * an existing file (whose locks it checks before it replaces it), and commands that open an
-     * existing image for writing (QEMU's image locks).
+     * Whether the command will make native calls: a convert of a large raw file (its holes), and
+     * commands that open an existing image for writing (QEMU's image locks).
      */
     private static boolean needsNativeCalls(String[] args) {
         List<String> all = Arrays.asList(args);
         switch (args.length == 0 ? "" : args[0]) {
             case "convert":
-                return namesLargeFile(args) || isFile(args[args.length - 1]);
+                return namesLargeFile(args);
             case "commit":
             case "rebase":
             case "delta":
@@ -69,22 +68,15 @@ final class EnginePreload {
     private static boolean namesLargeFile(String[] args) {
         for (String arg : args) {
             try {
-                if (isFile(arg) && Files.size(Path.of(arg)) >= Qcow2Convert.HOLE_SKIP_MIN_BYTES) {
+                Path path = Path.of(arg);
+                if (Files.isRegularFile(path) && Files.size(path) >= Qcow2Convert.HOLE_SKIP_MIN_BYTES) {
                     return true;
                 }
-            } catch (IOException e) {
-                // gone since
+            } catch (IOException | RuntimeException e) {
+                // not a file name
             }
         }
         return false;
-    }
-
-    private static boolean isFile(String arg) {
-        try {
-            return Files.isRegularFile(Path.of(arg));
-        } catch (RuntimeException e) {
-            return false; // not a file name
-        }
     }
 
     private static void loadEngineClasses() {
