@@ -9,7 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -101,6 +103,27 @@ final class Browser implements AutoCloseable {
 
     void click(By locator) {
         wait.until(ExpectedConditions.elementToBeClickable(locator)).click();
+    }
+
+    /**
+     * Clicks the element reached through {@code path} (each locator searched inside the previous match),
+     * found again while the page redraws it or another element takes the click: the jobs panel, opening
+     * beside the tables when a job starts, moves them under the pointer.
+     */
+    void press(By... path) {
+        visible(path[0]);
+        wait.until(page -> {
+            SearchContext context = page;
+            for (By step : path) {
+                context = context.findElement(step);
+            }
+            try {
+                ((WebElement) context).click();
+                return true;
+            } catch (ElementClickInterceptedException e) {
+                return false;
+            }
+        });
     }
 
     /** Waits for the condition: what the page shows once the service has answered. */

@@ -112,7 +112,7 @@ class DashboardTest {
     @Test
     void resizeFromTheRowGrowsTheVolume() {
         createVolume("default", "dash-grow", 16);
-        browser.visible(row("dash-grow")).findElement(By.xpath(".//button[text()='Resize']")).click();
+        browser.press(row("dash-grow"), By.xpath(".//button[text()='Resize']"));
         WebElement dialog = browser.dialog("resize-dialog");
         browser.size(dialog, "capacity", 1, "GiB");
         browser.confirm(dialog);
@@ -163,11 +163,11 @@ class DashboardTest {
         browser.type(dialog, "name", "dash-copy");
         browser.confirm(dialog);
         // A fast clone answers 201 and links the volume at once; a copying one is followed as a job.
-        WebElement link = browser.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("#clone-link, #jobs .job[data-state='succeeded'] "
-                        + "a.job-target[href$='/volumes/dash-copy']")));
+        By link = By.cssSelector(
+                "#clone-link, #jobs .job[data-state='succeeded'] a.job-target[href$='/volumes/dash-copy']");
+        browser.visible(link);
         browser.screenshot("dashboard-07-clone-done");
-        link.click();
+        browser.press(link);
         browser.until(ExpectedConditions.urlContains("#/pools/default/volumes/dash-copy"));
         assertThat(browser.visible(By.cssSelector(".page-head h1")).getText()).isEqualTo("dash-copy");
 
@@ -221,7 +221,7 @@ class DashboardTest {
 
     /** Presses a table row's Delete button and confirms, ticking the dialog's checkbox {@code option} if given. */
     private static void deleteFromRow(By row, String dialogId, String option) {
-        browser.visible(row).findElement(By.xpath(".//button[text()='Delete']")).click();
+        browser.press(row, By.xpath(".//button[text()='Delete']"));
         WebElement dialog = browser.dialog(dialogId);
         if (option != null) {
             browser.check(dialog, option);
