@@ -1,5 +1,6 @@
 package dev.cairn.pool.chunk;
 
+import dev.cairn.pool.spi.FileWrites;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,11 +31,7 @@ final class MetadataFile {
     }
 
     void write(long firstBlock, ByteBuffer blocks) throws IOException {
-        ByteBuffer source = blocks.duplicate().clear();
-        long position = firstBlock * StoreLayout.BLOCK_BYTES;
-        while (source.hasRemaining()) {
-            channel.write(source, position + source.position());
-        }
+        FileWrites.writeFully(channel, blocks.duplicate().clear(), firstBlock * StoreLayout.BLOCK_BYTES);
     }
 
     void force() throws IOException {
