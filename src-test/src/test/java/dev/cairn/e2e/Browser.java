@@ -101,24 +101,23 @@ final class Browser implements AutoCloseable {
         return driver.findElements(locator);
     }
 
-    void click(By locator) {
-        wait.until(ExpectedConditions.elementToBeClickable(locator)).click();
-    }
-
     /**
-     * Clicks the element reached through {@code path} (each locator searched inside the previous match),
-     * found again while the page redraws it or another element takes the click: the jobs panel, opening
-     * beside the tables when a job starts, moves them under the pointer.
+     * Clicks the element reached through {@code path} (each locator searched inside the previous match) once
+     * it is shown and enabled, found again while the page redraws it or another element takes the click: the
+     * jobs panel, opening beside the tables when a job starts, moves them under the pointer.
      */
-    void press(By... path) {
-        visible(path[0]);
+    void click(By... path) {
         wait.until(page -> {
             SearchContext context = page;
             for (By step : path) {
                 context = context.findElement(step);
             }
+            WebElement element = (WebElement) context;
+            if (!element.isDisplayed() || !element.isEnabled()) {
+                return false;
+            }
             try {
-                ((WebElement) context).click();
+                element.click();
                 return true;
             } catch (ElementClickInterceptedException e) {
                 return false;

@@ -112,7 +112,7 @@ class DashboardTest {
     @Test
     void resizeFromTheRowGrowsTheVolume() {
         createVolume("default", "dash-grow", 16);
-        browser.press(row("dash-grow"), By.xpath(".//button[text()='Resize']"));
+        browser.click(row("dash-grow"), By.xpath(".//button[text()='Resize']"));
         WebElement dialog = browser.dialog("resize-dialog");
         browser.size(dialog, "capacity", 1, "GiB");
         browser.confirm(dialog);
@@ -167,7 +167,7 @@ class DashboardTest {
                 "#clone-link, #jobs .job[data-state='succeeded'] a.job-target[href$='/volumes/dash-copy']");
         browser.visible(link);
         browser.screenshot("dashboard-07-clone-done");
-        browser.press(link);
+        browser.click(link);
         browser.until(ExpectedConditions.urlContains("#/pools/default/volumes/dash-copy"));
         assertThat(browser.visible(By.cssSelector(".page-head h1")).getText()).isEqualTo("dash-copy");
 
@@ -221,7 +221,7 @@ class DashboardTest {
 
     /** Presses a table row's Delete button and confirms, ticking the dialog's checkbox {@code option} if given. */
     private static void deleteFromRow(By row, String dialogId, String option) {
-        browser.press(row, By.xpath(".//button[text()='Delete']"));
+        browser.click(row, By.xpath(".//button[text()='Delete']"));
         WebElement dialog = browser.dialog(dialogId);
         if (option != null) {
             browser.check(dialog, option);
