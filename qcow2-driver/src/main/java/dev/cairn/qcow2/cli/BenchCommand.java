@@ -8,12 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code cairn-img bench} (hidden): the engine side of the benchmarks in bench/ (BENCHMARKS.md). Each
@@ -21,19 +16,26 @@ import picocli.CommandLine.Spec;
  * {@code engine_seconds=S}: the time from before the open to after the close, without JVM start, so
  * that scripts can report both that and the whole process against qemu-io / qemu-img.
  */
-@Command(name = "bench", hidden = true, description = "Benchmark operations (see bench/).",
-        subcommands = {BenchCommand.Io.class, BenchCommand.Snapshot.class, BenchCommand.Check.class,
-            BenchCommand.FillSnapshots.class})
 final class BenchCommand {
+
+    private BenchCommand() {
+    }
+
+    /** {@code bench} with its subcommands, left out of {@code --help}. */
+    static CommandSpec group() {
+        CommandSpec bench = Subcommand.group("bench", "Benchmark operations (see bench/).", new Io(), new Snapshot(),
+                new Check(), new FillSnapshots());
+        bench.usageMessage().hidden(true);
+        return bench;
+    }
 
     private interface Timed {
         void run() throws IOException;
     }
 
-    private static int timed(CommandLine.Model.CommandSpec spec, Timed operation) throws IOException {
+    private static int timed(PrintWriter out, Timed operation) throws IOException {
         long start = System.nanoTime();
         operation.run();
-        PrintWriter out = spec.commandLine().getOut();
         out.printf("engine_seconds=%.3f%n", (System.nanoTime() - start) / 1e9);
         out.flush();
         return 0;
@@ -45,25 +47,24 @@ final class BenchCommand {
         return lines.stream().filter(line -> !line.isBlank()).mapToLong(line -> Long.parseLong(line.trim())).toArray();
     }
 
-    @Command(name = "io", description = "Write (0xab) or read -s bytes at each offset of --offsets.")
-    static final class Io implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "--write", description = "write (then flush at close); default: read")
-        boolean write;
-        @Option(names = "-s", required = true, description = "request size (4k, 1M, ...)")
-        String size;
-        @Option(names = "--offsets", required = true)
-        Path offsets;
-        @Parameters(index = "0")
-        Path image;
+    /** {@code bench io [--write] -s SIZE --offsets FILE IMAGE}. */
+    static final class Io extends Subcommand {
+        Io() {
+            super("io", "Write (0xab) or read -s bytes at each offset of --offsets.");
+            flag("--write", "write (then flush at close); default: read");
+            requiredOption("-s", "size", "request size (4k, 1M, ...)");
+            requiredOption("--offsets", "offsets", "a file of byte offsets, one a line");
+            parameter("image");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            long[] at = offsets(offsets);
-            byte[] data = new byte[(int) Sizes.parse(size)];
+        int run() throws Exception {
+            boolean write = given("--write");
+            Path image = path(0);
+            long[] at = offsets(Path.of(value("--offsets", "")));
+            byte[] data = new byte[(int) Sizes.parse(value("-s", ""))];
             Arrays.fill(data, (byte) 0xab);
-            return timed(spec, () -> {
+            return timed(out(), () -> {
                 try (Qcow2Image qcow2 = Qcow2Image.open(image, write)) {
                     for (long offset : at) {
                         if (write) {
@@ -77,20 +78,21 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "snapshot", description = "Create (-c) or delete (-d, ID first, then name) one snapshot.")
-    static final class Snapshot implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "-c", description = "create with this name")
-        String create;
-        @Option(names = "-d", description = "delete this snapshot")
-        String delete;
-        @Parameters(index = "0")
-        Path image;
+    /** {@code bench snapshot -c NAME|-d SNAPSHOT IMAGE}. */
+    static final class Snapshot extends Subcommand {
+        Snapshot() {
+            super("snapshot", "Create (-c) or delete (-d, ID first, then name) one snapshot.");
+            option("-c", "create", "create with this name");
+            option("-d", "delete", "delete this snapshot");
+            parameter("image");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            return timed(spec, () -> {
+        int run() throws Exception {
+            Path image = path(0);
+            String create = value("-c", null);
+            String delete = value("-d", null);
+            return timed(out(), () -> {
                 try (Qcow2Image qcow2 = Qcow2Image.open(image, true)) {
                     if (create != null) {
                         qcow2.createSnapshot("", create);
@@ -102,17 +104,18 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "check", description = "Check the image (no repair); exits 1 unless it is clean.")
-    static final class Check implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @Parameters(index = "0")
-        Path image;
+    /** {@code bench check IMAGE}. */
+    static final class Check extends Subcommand {
+        Check() {
+            super("check", "Check the image (no repair); exits 1 unless it is clean.");
+            parameter("image");
+        }
 
         @Override
-        public Integer call() throws Exception {
+        int run() throws Exception {
+            Path image = path(0);
             CheckResult[] result = new CheckResult[1];
-            timed(spec, () -> {
+            timed(out(), () -> {
                 try (Qcow2Image qcow2 = Qcow2Image.open(image, false)) {
                     result[0] = qcow2.check();
                 }
@@ -121,18 +124,19 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "fill-snapshots", description = "Setup: N times, write one cluster at a new place, snapshot.")
-    static final class FillSnapshots implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @Parameters(index = "0")
-        int count;
-        @Parameters(index = "1")
-        Path image;
+    /** {@code bench fill-snapshots COUNT IMAGE}. */
+    static final class FillSnapshots extends Subcommand {
+        FillSnapshots() {
+            super("fill-snapshots", "Setup: N times, write one cluster at a new place, snapshot.");
+            numberParameter("count");
+            parameter("image");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            return timed(spec, () -> {
+        int run() throws Exception {
+            int count = number(0);
+            Path image = path(1);
+            return timed(out(), () -> {
                 try (Qcow2Image qcow2 = Qcow2Image.open(image, true)) {
                     byte[] cluster = new byte[qcow2.clusterSize()];
                     long clusters = qcow2.capacityBytes() / cluster.length;

@@ -11,49 +11,64 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.function.Supplier;
+import java.util.List;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code cairn-img}: a small qemu-img look-alike over the Cairn qcow2 engine (create, info,
- * check, snapshot, convert, commit, rebase, compare, map), plus {@code delta export|apply|verify} (docs/delta-format.md). Exit codes follow qemu-img: 0 success, 1 failure; check uses
- * 0 clean, 2 corrupt, 3 leaks only; compare 0 equal, 1 different, 2 error.
+ * check, snapshot, convert, commit, rebase, compare, map), plus {@code delta export|apply|verify}
+ * (docs/delta-format.md). Exit codes follow qemu-img: 0 success, 1 failure; check uses 0 clean, 2
+ * corrupt, 3 leaks only; compare 0 equal, 1 different, 2 error; picocli's 2 for a usage error. Each
+ * command's model is declared in code ({@link Subcommand} says why).
  */
-@Command(name = "cairn-img", mixinStandardHelpOptions = true)
 public final class CairnImg {
 
-    /**
-     * The subcommands, by name. Picocli inspects every class it is given when the command line is
-     * built (about 50 ms of each run's start for all of them, measured), so {@link #main} registers only the
-     * one named by the first argument.
-     */
-    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+    /** The subcommands' names, in the order {@code --help} lists them. */
+    static final List<String> SUBCOMMANDS = List.of("create", "info", "check", "snapshot", "convert", "commit",
+            "rebase", "compare", "map", "delta", "bench");
 
-    static {
-        SUBCOMMANDS.put("create", Create::new);
-        SUBCOMMANDS.put("info", Info::new);
-        SUBCOMMANDS.put("check", Check::new);
-        SUBCOMMANDS.put("snapshot", Snapshot::new);
-        SUBCOMMANDS.put("convert", Convert::new);
-        SUBCOMMANDS.put("commit", ChainCommands.Commit::new);
-        SUBCOMMANDS.put("rebase", ChainCommands.Rebase::new);
-        SUBCOMMANDS.put("compare", ChainCommands.Compare::new);
-        SUBCOMMANDS.put("map", ChainCommands.Map::new);
-        SUBCOMMANDS.put("delta", DeltaCommand::new);
-        SUBCOMMANDS.put("bench", BenchCommand::new);
+    private CairnImg() {
+    }
+
+    /**
+     * The model of the subcommand {@code name}. Building one is work done at every start, so
+     * {@link #main} builds only the one named by the first argument.
+     */
+    private static CommandSpec subcommand(String name) {
+        switch (name) {
+            case "create":
+                return new Create().spec();
+            case "info":
+                return new Info().spec();
+            case "check":
+                return new Check().spec();
+            case "snapshot":
+                return new Snapshot().spec();
+            case "convert":
+                return new Convert().spec();
+            case "commit":
+                return new ChainCommands.Commit().spec();
+            case "rebase":
+                return new ChainCommands.Rebase().spec();
+            case "compare":
+                return new ChainCommands.Compare().spec();
+            case "map":
+                return new ChainCommands.Map().spec();
+            case "delta":
+                return DeltaCommand.group();
+            case "bench":
+                return BenchCommand.group();
+            default:
+                throw new IllegalArgumentException("no subcommand " + name);
+        }
     }
 
     public static void main(String[] args) {
         EnginePreload.start(args);
         String first = args.length > 0 ? args[0] : "";
-        System.exit(commandLine(SUBCOMMANDS.containsKey(first) ? first : null).execute(args));
+        System.exit(commandLine(SUBCOMMANDS.contains(first) ? first : null).execute(args));
     }
 
     /** The command line with every subcommand, engine exceptions mapped to exit code 1 and a one-line message. */
@@ -63,12 +78,19 @@ public final class CairnImg {
 
     /** As {@link #commandLine()}, with only subcommand {@code only} when it is not null. */
     static CommandLine commandLine(String only) {
-        CommandLine commandLine = new CommandLine(new CairnImg());
-        for (Map.Entry<String, Supplier<Object>> subcommand : SUBCOMMANDS.entrySet()) {
-            if (only == null || only.equals(subcommand.getKey())) {
-                commandLine.addSubcommand(subcommand.getKey(), subcommand.getValue().get());
+        CommandSpec top = CommandSpec.create().name("cairn-img");
+        top.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help message and exit.").build());
+        top.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
+        String version = CairnImg.class.getPackage().getImplementationVersion();
+        top.version("cairn-img " + (version == null ? "(development build)" : version));
+        for (String name : SUBCOMMANDS) {
+            if (only == null || only.equals(name)) {
+                top.addSubcommand(name, subcommand(name));
             }
         }
+        CommandLine commandLine = new CommandLine(top);
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
             cmd.getErr().println("cairn-img: " + error.getMessage());
             return 1;
@@ -76,76 +98,78 @@ public final class CairnImg {
         return commandLine;
     }
 
-    @Command(name = "create", description = "Create a qcow2 image.")
-    static final class Create implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "-f", defaultValue = "qcow2", description = "format (qcow2 only)")
-        String format;
-        @Option(names = "-o", split = ",", description = "cluster_size, refcount_bits, lazy_refcounts, compat")
-        java.util.List<String> options = new java.util.ArrayList<>();
-        @Option(names = "-b", description = "backing file")
-        String backing = "";
-        @Option(names = "-F", description = "backing format")
-        String backingFormat = "";
-        @Parameters(index = "0")
-        Path file;
-        @Parameters(index = "1", arity = "0..1")
-        String size;
+    /** {@code create -f qcow2 [-o ...] [-b BACKING -F FMT] FILE [SIZE]}. */
+    static final class Create extends Subcommand {
+        Create() {
+            super("create", "Create a qcow2 image.");
+            option("-f", "format", "format (qcow2 only)");
+            spec().addOption(OptionSpec.builder("-o").type(List.class).auxiliaryTypes(String.class).splitRegex(",")
+                    .paramLabel("<options>").description("cluster_size, refcount_bits, lazy_refcounts, compat")
+                    .build());
+            option("-b", "backing", "backing file");
+            option("-F", "backingFormat", "backing format");
+            parameter("file");
+            optionalParameter("size", "virtual size (512, 64K, 10G, ...)");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            if (!format.equals("qcow2")) {
+        int run() throws Exception {
+            if (!value("-f", "qcow2").equals("qcow2")) {
                 throw new IllegalArgumentException("only -f qcow2 is supported");
             }
+            Path file = path(0);
+            String size = parameter(1, null);
             Qcow2CreateOptions create = Qcow2CreateOptions.ofCapacity(size == null ? 0 : Sizes.parse(size));
-            for (String option : options) {
+            for (String option : this.<List<String>>value("-o", List.of())) {
                 create = CreateOptionParser.apply(create, option);
             }
+            String backing = value("-b", "");
             if (!backing.isEmpty()) {
-                create = create.withBacking(backing, backingFormat);
+                create = create.withBacking(backing, value("-F", ""));
             }
             try (Qcow2Image image = Qcow2Image.create(file, create)) {
-                spec.commandLine().getOut().printf("Formatting '%s', fmt=qcow2 cluster_size=%d size=%d%n", file,
-                        image.clusterSize(), image.capacityBytes());
+                out().printf("Formatting '%s', fmt=qcow2 cluster_size=%d size=%d%n", file, image.clusterSize(),
+                        image.capacityBytes());
             }
+            out().flush();
             return 0;
         }
     }
 
-    @Command(name = "info", description = "Show image information.")
-    static final class Info implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "--output", defaultValue = "human")
-        String output;
-        @Parameters(index = "0")
-        Path file;
+    /** {@code info [--output=json] FILE}. */
+    static final class Info extends Subcommand {
+        Info() {
+            super("info", "Show image information.");
+            option("--output", "output", "human (the default) | json");
+            parameter("file");
+        }
 
         @Override
-        public Integer call() throws Exception {
+        int run() throws Exception {
+            Path file = path(0);
             try (Qcow2Image image = Qcow2Image.open(file, false)) {
-                PrintWriter out = spec.commandLine().getOut();
-                out.print(output.equals("json") ? ImageInfo.json(file, image) : ImageInfo.human(file, image));
+                PrintWriter out = out();
+                out.print(value("--output", "human").equals("json") ? ImageInfo.json(file, image)
+                        : ImageInfo.human(file, image));
                 out.flush();
             }
             return 0;
         }
     }
 
-    @Command(name = "check", description = "Check (and optionally repair) an image.")
-    static final class Check implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "-r", description = "leaks | all")
-        String repair;
-        @Option(names = "--output", defaultValue = "human")
-        String output;
-        @Parameters(index = "0")
-        Path file;
+    /** {@code check [-r leaks|all] [--output=json] FILE}. */
+    static final class Check extends Subcommand {
+        Check() {
+            super("check", "Check (and optionally repair) an image.");
+            option("-r", "repair", "leaks | all");
+            option("--output", "output", "human (the default) | json");
+            parameter("file");
+        }
 
         @Override
-        public Integer call() throws Exception {
+        int run() throws Exception {
+            Path file = path(0);
+            String repair = value("-r", null);
             CheckResult result;
             if (repair == null) {
                 try (Qcow2Image image = Qcow2Image.open(file, false)) {
@@ -156,44 +180,36 @@ public final class CairnImg {
                     result = image.repair(repair.equals("all") ? RepairMode.ALL : RepairMode.LEAKS);
                 }
             }
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(output.equals("json") ? ImageInfo.checkJson(file, result) : ImageInfo.checkHuman(result));
+            PrintWriter out = out();
+            out.print(value("--output", "human").equals("json") ? ImageInfo.checkJson(file, result)
+                    : ImageInfo.checkHuman(result));
             out.flush();
             return result.exitStatus();
         }
     }
 
-    @Command(name = "snapshot", description = "List, create, apply or delete internal snapshots.")
-    static final class Snapshot implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
-        Action action;
-        @Parameters(index = "0")
-        Path file;
-
-        static final class Action {
-            @Option(names = "-l", description = "list")
-            boolean list;
-            @Option(names = "-c", description = "create")
-            String create;
-            @Option(names = "-a", description = "apply (ID first, then name)")
-            String apply;
-            @Option(names = "-d", description = "delete (ID first, then name)")
-            String delete;
+    /** {@code snapshot -l|-c NAME|-a SNAPSHOT|-d SNAPSHOT FILE}. */
+    static final class Snapshot extends Subcommand {
+        Snapshot() {
+            super("snapshot", "List, create, apply or delete internal snapshots.");
+            exactlyOneOf(flagSpec("-l", "list"), valuedSpec("-c", "create", "create"),
+                    valuedSpec("-a", "apply", "apply (ID first, then name)"),
+                    valuedSpec("-d", "delete", "delete (ID first, then name)"));
+            parameter("file");
         }
 
         @Override
-        public Integer call() throws Exception {
-            try (Qcow2Image image = Qcow2Image.open(file, !action.list)) {
-                if (action.list) {
+        int run() throws Exception {
+            boolean list = given("-l");
+            try (Qcow2Image image = Qcow2Image.open(path(0), !list)) {
+                if (list) {
                     printList(image);
-                } else if (action.create != null) {
-                    image.createSnapshot("", action.create);
-                } else if (action.apply != null) {
-                    image.applySnapshot(action.apply);
+                } else if (given("-c")) {
+                    image.createSnapshot("", value("-c", null));
+                } else if (given("-a")) {
+                    image.applySnapshot(value("-a", null));
                 } else {
-                    image.deleteSnapshot(action.delete);
+                    image.deleteSnapshot(value("-d", null));
                 }
             }
             return 0;
@@ -203,7 +219,7 @@ public final class CairnImg {
             if (image.snapshots().isEmpty()) {
                 return;
             }
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             DateTimeFormatter date = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
             out.println("Snapshot list:");
             out.printf("%-10s%-17s%8s%20s%13s%11s%n", "ID", "TAG", "VM SIZE", "DATE", "VM CLOCK", "ICOUNT");
@@ -216,32 +232,34 @@ public final class CairnImg {
         }
     }
 
-    @Command(name = "convert", description = "Convert raw <-> qcow2 (-l exports a snapshot, -c compresses).")
-    static final class Convert implements Callable<Integer> {
-        @Option(names = "-f", required = true, description = "source format: raw | qcow2")
-        String sourceFormat;
-        @Option(names = "-O", required = true, description = "output format: raw | qcow2")
-        String targetFormat;
-        @Option(names = "-l", description = "snapshot ID or name to export (qcow2 -> raw)")
-        String snapshot;
-        @Option(names = "-c", description = "compress every cluster (raw -> qcow2)")
-        boolean compress;
-        @Option(names = "-t", defaultValue = "writeback", description = "output cache mode: writeback (default: "
-                + "forced once at the end) | unsafe (never forced, qemu-img convert's default)")
-        String cache;
-        @Parameters(index = "0")
-        Path source;
-        @Parameters(index = "1")
-        Path target;
+    /** {@code convert -f FMT -O FMT [-c] [-t CACHE] [-l SNAPSHOT] SOURCE TARGET}. */
+    static final class Convert extends Subcommand {
+        Convert() {
+            super("convert", "Convert raw <-> qcow2 (-l exports a snapshot, -c compresses).");
+            requiredOption("-f", "sourceFormat", "source format: raw | qcow2");
+            requiredOption("-O", "targetFormat", "output format: raw | qcow2");
+            option("-l", "snapshot", "snapshot ID or name to export (qcow2 -> raw)");
+            flag("-c", "compress every cluster (raw -> qcow2)");
+            option("-t", "cache", "output cache mode: writeback (default: forced once at the end) | unsafe "
+                    + "(never forced, qemu-img convert's default)");
+            parameter("source");
+            parameter("target");
+        }
 
         @Override
-        public Integer call() throws Exception {
+        int run() throws Exception {
+            String cache = value("-t", "writeback");
             if (!cache.equals("writeback") && !cache.equals("unsafe")) {
                 throw new IllegalArgumentException("supported cache modes: writeback, unsafe");
             }
             WriteOrdering ordering = cache.equals("unsafe") ? WriteOrdering.UNSYNCED : WriteOrdering.DEFERRED_TO_CLOSE;
+            String sourceFormat = value("-f", null);
+            String targetFormat = value("-O", null);
+            Path source = path(0);
+            Path target = path(1);
+            String snapshot = value("-l", null);
             if (sourceFormat.equals("raw") && targetFormat.equals("qcow2")) {
-                Qcow2Convert.rawToQcow2(source, target, Qcow2CreateOptions.ofCapacity(0), compress, ordering);
+                Qcow2Convert.rawToQcow2(source, target, Qcow2CreateOptions.ofCapacity(0), given("-c"), ordering);
             } else if (sourceFormat.equals("qcow2") && targetFormat.equals("raw")) {
                 if (snapshot == null) {
                     Qcow2Convert.toRaw(source, target, ordering);

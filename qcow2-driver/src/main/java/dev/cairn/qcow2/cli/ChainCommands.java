@@ -6,12 +6,6 @@ import dev.cairn.qcow2.Qcow2Image;
 import dev.cairn.qcow2.Qcow2Map;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code cairn-img} subcommands over backing chains and guest content, with qemu-img's argument
@@ -29,77 +23,71 @@ final class ChainCommands {
         }
     }
 
-    @Command(name = "commit", description = "Write an overlay's clusters into its backing file and empty it.")
-    static final class Commit implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "-f", defaultValue = "qcow2", description = "image format (qcow2 only)")
-        String format;
-        @Parameters(index = "0")
-        Path file;
+    /** {@code commit [-f qcow2] FILE}. */
+    static final class Commit extends Subcommand {
+        Commit() {
+            super("commit", "Write an overlay's clusters into its backing file and empty it.");
+            option("-f", "format", "image format (qcow2 only)");
+            parameter("file");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            requireQcow2(format);
-            Qcow2Chain.commit(file);
-            spec.commandLine().getOut().println("Image committed.");
-            spec.commandLine().getOut().flush();
+        int run() throws Exception {
+            requireQcow2(value("-f", "qcow2"));
+            Qcow2Chain.commit(path(0));
+            out().println("Image committed.");
+            out().flush();
             return 0;
         }
     }
 
-    @Command(name = "rebase", description = "Change the backing file (-b \"\" flattens; -u rewrites the header only).")
-    static final class Rebase implements Callable<Integer> {
-        @Option(names = "-f", defaultValue = "qcow2", description = "image format (qcow2 only)")
-        String format;
-        @Option(names = "-u", description = "unsafe: change the name only, copy nothing")
-        boolean unsafe;
-        @Option(names = "-b", required = true, description = "new backing file, relative to the image's directory")
-        String backing;
-        @Option(names = "-F", defaultValue = "", description = "new backing format: qcow2 | raw (probed if absent)")
-        String backingFormat;
-        @Parameters(index = "0")
-        Path file;
+    /** {@code rebase [-f qcow2] [-u] -b BACKING [-F FMT] FILE}. */
+    static final class Rebase extends Subcommand {
+        Rebase() {
+            super("rebase", "Change the backing file (-b \"\" flattens; -u rewrites the header only).");
+            option("-f", "format", "image format (qcow2 only)");
+            flag("-u", "unsafe: change the name only, copy nothing");
+            requiredOption("-b", "backing", "new backing file, relative to the image's directory");
+            option("-F", "backingFormat", "new backing format: qcow2 | raw (probed if absent)");
+            parameter("file");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            requireQcow2(format);
-            String backingFormatOrProbed = backingFormat;
+        int run() throws Exception {
+            requireQcow2(value("-f", "qcow2"));
+            Path file = path(0);
+            String backing = value("-b", null);
+            String backingFormat = value("-F", "");
             if (!backing.isEmpty() && backingFormat.isEmpty()) {
-                Path resolved = file.toAbsolutePath().getParent().resolve(backing);
-                backingFormatOrProbed = Qcow2Image.probeFormat(resolved);
+                backingFormat = Qcow2Image.probeFormat(file.toAbsolutePath().getParent().resolve(backing));
             }
-            Qcow2Chain.rebase(file, backing, backingFormatOrProbed, unsafe);
+            Qcow2Chain.rebase(file, backing, backingFormat, given("-u"));
             return 0;
         }
     }
 
-    @Command(name = "compare", description = "Compare guest content: exit 0 equal, 1 different, 2 error.")
-    static final class Compare implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "-f", defaultValue = "", description = "format of the first image (probed if absent)")
-        String firstFormat;
-        @Option(names = "-F", defaultValue = "", description = "format of the second image (probed if absent)")
-        String secondFormat;
-        @Option(names = "-q", description = "quiet: exit status only")
-        boolean quiet;
-        @Parameters(index = "0")
-        Path first;
-        @Parameters(index = "1")
-        Path second;
+    /** {@code compare [-f FMT] [-F FMT] [-q] FIRST SECOND}. */
+    static final class Compare extends Subcommand {
+        Compare() {
+            super("compare", "Compare guest content: exit 0 equal, 1 different, 2 error.");
+            option("-f", "firstFormat", "format of the first image (probed if absent)");
+            option("-F", "secondFormat", "format of the second image (probed if absent)");
+            flag("-q", "quiet: exit status only");
+            parameter("first");
+            parameter("second");
+        }
 
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
+        int run() {
             Qcow2Compare.Result result;
             try {
-                result = Qcow2Compare.compare(first, firstFormat, second, secondFormat);
+                result = Qcow2Compare.compare(path(0), value("-f", ""), path(1), value("-F", ""));
             } catch (Exception e) {
-                spec.commandLine().getErr().println("cairn-img: " + e.getMessage());
+                err().println("cairn-img: " + e.getMessage());
                 return 2;
             }
-            if (!quiet) {
+            if (!given("-q")) {
+                PrintWriter out = out();
                 if (result.sizesDiffer()) {
                     out.println("Warning: Image size mismatch!");
                 }
@@ -111,25 +99,23 @@ final class ChainCommands {
         }
     }
 
-    @Command(name = "map", description = "Print where each guest range comes from (--output=json).")
-    static final class Map implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @Option(names = "-f", defaultValue = "qcow2", description = "image format (qcow2 only)")
-        String format;
-        @Option(names = "--output", required = true, description = "json (the only output supported)")
-        String output;
-        @Parameters(index = "0")
-        Path file;
+    /** {@code map [-f qcow2] --output=json FILE}. */
+    static final class Map extends Subcommand {
+        Map() {
+            super("map", "Print where each guest range comes from (--output=json).");
+            option("-f", "format", "image format (qcow2 only)");
+            requiredOption("--output", "output", "json (the only output supported)");
+            parameter("file");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            requireQcow2(format);
-            if (!output.equals("json")) {
+        int run() throws Exception {
+            requireQcow2(value("-f", "qcow2"));
+            if (!value("--output", "").equals("json")) {
                 throw new IllegalArgumentException("only --output=json is supported");
             }
-            try (Qcow2Image image = Qcow2Image.open(file, false)) {
-                PrintWriter out = spec.commandLine().getOut();
+            try (Qcow2Image image = Qcow2Image.open(path(0), false)) {
+                PrintWriter out = out();
                 out.print(Qcow2Map.json(Qcow2Map.of(image)));
                 out.flush();
             }

@@ -11,34 +11,39 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cairn-img delta export|apply|verify}: delta streams (docs/delta-format.md) of qcow2 files. */
-@Command(name = "delta", description = "Export, apply or verify delta streams between internal snapshots.",
-        subcommands = {DeltaCommand.Export.class, DeltaCommand.Apply.class, DeltaCommand.Verify.class})
 final class DeltaCommand {
 
     /** "-" names standard input or output. */
     private static final String STANDARD = "-";
 
-    @Command(name = "export", description = "Write the delta from --from (none: a full image) to --to.")
-    static final class Export implements Callable<Integer> {
-        @Option(names = "--from", description = "base snapshot, ID or name; absent: a full image")
-        String from;
-        @Option(names = "--to", required = true, description = "target snapshot, ID or name")
-        String to;
-        @Parameters(index = "0", description = "the qcow2 image")
-        Path image;
-        @Parameters(index = "1", arity = "0..1", description = "output file, or - (the default) for stdout")
-        String output = STANDARD;
+    private DeltaCommand() {
+    }
+
+    /** {@code delta} with its three subcommands. */
+    static CommandSpec group() {
+        return Subcommand.group("delta", "Export, apply or verify delta streams between internal snapshots.",
+                new Export(), new Apply(), new Verify());
+    }
+
+    /** {@code delta export [--from SNAPSHOT] --to SNAPSHOT IMAGE [OUTPUT]}. */
+    static final class Export extends Subcommand {
+        Export() {
+            super("export", "Write the delta from --from (none: a full image) to --to.");
+            option("--from", "from", "base snapshot, ID or name; absent: a full image");
+            requiredOption("--to", "to", "target snapshot, ID or name");
+            parameter("image", "the qcow2 image");
+            optionalParameter("output", "output file, or - (the default) for stdout");
+        }
 
         @Override
-        public Integer call() throws Exception {
+        int run() throws Exception {
+            String from = value("--from", null);
+            String to = value("--to", null);
+            Path image = path(0);
+            String output = parameter(1, STANDARD);
             if (output.equals(STANDARD)) {
                 FileDeltas.export(image, from, to, System.out);
                 return 0;
@@ -54,17 +59,18 @@ final class DeltaCommand {
         }
     }
 
-    @Command(name = "apply", description = "Apply a delta to a qcow2 image (a full one creates the image).")
-    static final class Apply implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @Parameters(index = "0", description = "the qcow2 image")
-        Path image;
-        @Parameters(index = "1", arity = "0..1", description = "the delta file, or - (the default) for stdin")
-        String input = STANDARD;
+    /** {@code delta apply IMAGE [INPUT]}. */
+    static final class Apply extends Subcommand {
+        Apply() {
+            super("apply", "Apply a delta to a qcow2 image (a full one creates the image).");
+            parameter("image", "the qcow2 image");
+            optionalParameter("input", "the delta file, or - (the default) for stdin");
+        }
 
         @Override
-        public Integer call() throws Exception {
+        int run() throws Exception {
+            Path image = path(0);
+            String input = parameter(1, STANDARD);
             Qcow2Snapshot created;
             if (input.equals(STANDARD)) {
                 // Standard input can be read once: stage it next to the image, then read the copy twice.
@@ -79,22 +85,23 @@ final class DeltaCommand {
             } else {
                 created = FileDeltaApply.apply(image, Path.of(input));
             }
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             out.printf("applied: snapshot %s '%s' created in %s%n", created.id(), created.name(), image);
             out.flush();
             return 0;
         }
     }
 
-    @Command(name = "verify", description = "Check a whole delta stream; exit 0 when it is complete and valid.")
-    static final class Verify implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-        @Parameters(index = "0", arity = "0..1", description = "the delta file, or - (the default) for stdin")
-        String input = STANDARD;
+    /** {@code delta verify [INPUT]}. */
+    static final class Verify extends Subcommand {
+        Verify() {
+            super("verify", "Check a whole delta stream; exit 0 when it is complete and valid.");
+            optionalParameter("input", "the delta file, or - (the default) for stdin");
+        }
 
         @Override
-        public Integer call() throws Exception {
+        int run() throws Exception {
+            String input = parameter(0, STANDARD);
             try (InputStream in = input.equals(STANDARD) ? System.in
                     : new java.io.BufferedInputStream(Files.newInputStream(Path.of(input)), 1 << 20)) {
                 DeltaReader reader = new DeltaReader(in);
@@ -108,7 +115,7 @@ final class DeltaCommand {
                         zeroBytes += zero.lengthBytes();
                     }
                 }
-                PrintWriter out = spec.commandLine().getOut();
+                PrintWriter out = out();
                 out.printf("valid delta: %s to '%s' (%s), capacity %d bytes, %d records, %d data bytes, "
                                 + "%d zero bytes%n",
                         header.base().map(b -> "from '" + b.name() + "' (" + b.id() + ")").orElse("full image"),

@@ -115,4 +115,33 @@ class CairnImgTest {
                 "convert", "commit", "rebase", "compare", "map", "delta", "bench");
         qemuImg("check", image.toString());
     }
+
+    @Test
+    void usageErrorsExitTwoNamingWhatIsWrongAndTouchNothing() {
+        Path target = dir.resolve("never.qcow2");
+        Run missing = cairnImg("convert", "-f", "raw", "-O", "qcow2", target.toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("Missing required parameter: '<target>'");
+        Run both = cairnImg("snapshot", "-l", "-c", "x", target.toString());
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+        Run neither = cairnImg("snapshot", target.toString());
+        assertThat(neither.exitCode()).isEqualTo(2);
+        assertThat(neither.err()).contains("Missing required argument");
+        Run group = cairnImg("delta");
+        assertThat(group.exitCode()).isEqualTo(2);
+        assertThat(group.err()).contains("Missing required subcommand");
+        Run unknown = cairnImg("resize", target.toString(), "+1G");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unmatched argument");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void helpListsThePublicCommandsAndVersionNamesTheTool() {
+        String help = cairnImg("--help").ok().out();
+        assertThat(help).contains("create", "info", "check", "snapshot", "convert", "commit", "rebase", "compare",
+                "map", "delta").doesNotContain("bench");
+        assertThat(cairnImg("--version").ok().out()).startsWith("cairn-img ");
+    }
 }

@@ -1,0 +1,159 @@
+package dev.cairn.qcow2.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * One {@code cairn-img} command: its picocli model, declared in code by the constructor of each
+ * subclass, and what it does with the arguments picocli matched ({@link #run}).
+ *
+ * <p>Why in code rather than with picocli's annotations: building a model from annotations makes the
+ * JDK parse them through generated proxy classes and reflect on every field and its generic type, all
+ * of it cold, interpreted work at the start of each run. A model declared here skips all of that: a
+ * whole 1 MiB {@code convert} run took 159 ms against 197 ms with annotations (medians of 20
+ * alternating runs; BENCHMARKS.md, "Fixed cost"), and every run of the tool pays that start.
+ */
+abstract class Subcommand implements Callable<Integer> {
+
+    private final CommandSpec spec;
+    private int nextPosition;
+
+    /** A command named {@code name}; its usage help shows {@code description}. */
+    Subcommand(String name, String description) {
+        spec = CommandSpec.wrapWithoutInspection(this).name(name);
+        spec.usageMessage().description(description);
+    }
+
+    /** This command's model, as picocli parses and executes it. */
+    final CommandSpec spec() {
+        return spec;
+    }
+
+    /** Adds an optional option that takes a value (shown as {@code <label>}). */
+    final void option(String name, String label, String description) {
+        spec.addOption(valued(name, label, description).build());
+    }
+
+    /** Adds an option that must be given, with a value. */
+    final void requiredOption(String name, String label, String description) {
+        spec.addOption(valued(name, label, description).required(true).build());
+    }
+
+    /** Adds an option without a value: present or not. */
+    final void flag(String name, String description) {
+        spec.addOption(flagSpec(name, description));
+    }
+
+    /** Adds a group of flags and options of which exactly one must be given. */
+    final void exactlyOneOf(ArgSpec... members) {
+        ArgGroupSpec.Builder group = ArgGroupSpec.builder().exclusive(true).multiplicity("1");
+        for (ArgSpec member : members) {
+            group.addArg(member);
+        }
+        spec.addArgGroup(group.build());
+    }
+
+    static OptionSpec flagSpec(String name, String description) {
+        return OptionSpec.builder(name).type(boolean.class).arity("0").description(description).build();
+    }
+
+    static OptionSpec valuedSpec(String name, String label, String description) {
+        return valued(name, label, description).build();
+    }
+
+    private static OptionSpec.Builder valued(String name, String label, String description) {
+        return OptionSpec.builder(name).type(String.class).arity("1").paramLabel("<" + label + ">")
+                .description(description);
+    }
+
+    /** Adds the next positional parameter, which must be given. */
+    final void parameter(String label) {
+        parameter(label, String.class, "1", "");
+    }
+
+    /** Adds the next positional parameter, which must be given, with a line of help. */
+    final void parameter(String label, String description) {
+        parameter(label, String.class, "1", description);
+    }
+
+    /** Adds the next positional parameter, which may be left out. */
+    final void optionalParameter(String label, String description) {
+        parameter(label, String.class, "0..1", description);
+    }
+
+    /** Adds the next positional parameter, a whole number that must be given. */
+    final void numberParameter(String label) {
+        parameter(label, int.class, "1", "");
+    }
+
+    private void parameter(String label, Class<?> type, String arity, String description) {
+        spec.addPositional(PositionalParamSpec.builder().index(Integer.toString(nextPosition++)).type(type)
+                .arity(arity).required(!arity.startsWith("0")).paramLabel("<" + label + ">").description(description.isEmpty() ? new String[0]
+                        : new String[] {description}).build());
+    }
+
+    /**
+     * A command that only groups {@code members} (as {@code delta} groups {@code delta export}): given
+     * alone, picocli answers that a subcommand is missing.
+     */
+    static CommandSpec group(String name, String description, Subcommand... members) {
+        CommandSpec group = CommandSpec.create().name(name);
+        group.usageMessage().description(description);
+        for (Subcommand member : members) {
+            group.addSubcommand(member.spec.name(), member.spec);
+        }
+        return group;
+    }
+
+    /** The value given to option {@code name}, or {@code otherwise} when it was not given. */
+    final <T> T value(String name, T otherwise) {
+        return parsed().matchedOptionValue(name, otherwise);
+    }
+
+    /** Whether option {@code name} was given. */
+    final boolean given(String name) {
+        return parsed().hasMatchedOption(name);
+    }
+
+    /** The positional parameter at {@code position}, or {@code otherwise} when it was left out. */
+    final String parameter(int position, String otherwise) {
+        return parsed().matchedPositionalValue(position, otherwise);
+    }
+
+    /** The positional parameter at {@code position}, as a path. */
+    final Path path(int position) {
+        return Path.of(parsed().<String>matchedPositionalValue(position, null));
+    }
+
+    /** The whole number at {@code position}. */
+    final int number(int position) {
+        return parsed().<Integer>matchedPositionalValue(position, null);
+    }
+
+    final PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    final PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    private ParseResult parsed() {
+        return spec.commandLine().getParseResult();
+    }
+
+    /** Runs the command with what was parsed: the process's exit code. */
+    abstract int run() throws Exception;
+
+    @Override
+    public final Integer call() throws Exception {
+        return run();
+    }
+}
