@@ -1,0 +1,144 @@
+package dev.cairn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tool as users get it, {@code java -jar qcow2-driver/target/cairn-img.jar}: every command runs from
+ * the packaged jar (which leaves out the service's own libraries), including the two that need native
+ * calls from it, finding a large raw source's holes and taking QEMU's image locks, checked by qemu-img and
+ * qemu-io.
+ */
+class CairnImgJarTest {
+
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aLargeSparseRawFileConvertsBothWaysAsQemuImgReadsIt() throws Exception {
+        Path raw = dir.resolve("disk.raw");
+        try (RandomAccessFile file = new RandomAccessFile(raw.toFile(), "rw")) {
+            file.setLength(512L * MIB); // above the size from which holes are found natively
+            byte[] data = new byte[MIB];
+            Arrays.fill(data, (byte) 0x5a);
+            file.seek(3L * MIB);
+            file.write(data);
+            file.seek(400L * MIB + 4096);
+            file.write(data);
+        }
+        Path qcow2 = dir.resolve("disk.qcow2");
+        cairnImg("convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
+        run("qemu-img", "compare", "-f", "raw", "-F", "qcow2", raw.toString(), qcow2.toString());
+        assertThat(run("qemu-img", "check", qcow2.toString())).contains("No errors were found");
+        // Only the clusters that hold data are allocated: 1 MiB at a cluster boundary, 1 MiB + 4 KiB across two.
+        assertThat(Files.size(qcow2)).isLessThan(4L * MIB);
+        Path back = dir.resolve("back.raw");
+        cairnImg("convert", "-t", "unsafe", "-f", "qcow2", "-O", "raw", qcow2.toString(), back.toString());
+        assertThat(Files.mismatch(raw, back)).isEqualTo(-1);
+    }
+
+    @Test
+    void everyCommandRunsFromTheJar() throws Exception {
+        Path base = dir.resolve("base.qcow2");
+        assertThat(cairnImg("create", "-f", "qcow2", "-o", "cluster_size=4096", base.toString(), "8M"))
+                .startsWith("Formatting '");
+        run("qemu-io", "-f", "qcow2", "-c", "write -P 7 0 64k", base.toString());
+        cairnImg("snapshot", "-c", "first", base.toString());
+        assertThat(cairnImg("snapshot", "-l", base.toString())).contains("first");
+        assertThat(cairnImg("info", "--output=json", base.toString())).contains("\"cluster-size\": 4096");
+        assertThat(cairnImg("check", base.toString())).contains("No errors were found");
+        assertThat(cairnImg("map", "--output=json", base.toString())).contains("\"data\": true");
+        Path overlay = dir.resolve("overlay.qcow2");
+        cairnImg("create", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", overlay.toString());
+        run("qemu-io", "-f", "qcow2", "-c", "write -P 8 64k 64k", overlay.toString());
+        assertThat(cairnImg("commit", overlay.toString())).contains("Image committed.");
+        cairnImg("rebase", "-u", "-b", "", overlay.toString());
+        Path delta = dir.resolve("first.delta");
+        cairnImg("delta", "export", "--to", "first", base.toString(), delta.toString());
+        assertThat(cairnImg("delta", "verify", delta.toString())).contains("valid delta: full image to 'first'");
+        Path copy = dir.resolve("copy.qcow2");
+        assertThat(cairnImg("delta", "apply", copy.toString(), delta.toString())).contains("applied: snapshot");
+        Path firstRaw = dir.resolve("first.raw");
+        run("qemu-img", "convert", "-l", "snapshot.name=first", "-O", "raw", base.toString(), firstRaw.toString());
+        assertThat(cairnImg("compare", "-f", "raw", "-F", "qcow2", firstRaw.toString(), copy.toString()))
+                .contains("Images are identical.");
+        assertThat(run("qemu-img", "check", base.toString())).contains("No errors were found");
+        assertThat(cairnImg("--version")).startsWith("cairn-img ");
+    }
+
+    @Test
+    void anImageQemuIoHoldsIsRefusedForWritingUntilItLetsGo() throws Exception {
+        Path image = dir.resolve("held.qcow2");
+        run("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "8M");
+        // stdbuf: qemu-io's stdout is a pipe here, which stdio would buffer until exit.
+        Process qemu = new ProcessBuilder("stdbuf", "-oL", "qemu-io", "-f", "qcow2", "-c", "write -P 9 0 4k", "-c",
+                "sleep 30000", image.toString()).redirectErrorStream(true).start();
+        try {
+            String first = new BufferedReader(new InputStreamReader(qemu.getInputStream())).readLine();
+            assertThat(first).startsWith("wrote 4096/4096 bytes");
+            Result refused = cairnImgResult("snapshot", "-c", "during", image.toString());
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.output()).contains("Failed to get \"write\" lock");
+        } finally {
+            qemu.destroy();
+            qemu.waitFor(10, TimeUnit.SECONDS);
+        }
+        cairnImg("snapshot", "-c", "after", image.toString());
+        assertThat(run("qemu-img", "snapshot", "-l", image.toString())).contains("after").doesNotContain("during");
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    /** Runs the jar with {@code args}; its output, which must come with exit code 0. */
+    private static String cairnImg(String... args) throws IOException, InterruptedException {
+        Result result = cairnImgResult(args);
+        assertThat(result.exitCode()).as("cairn-img %s: %s", String.join(" ", args), result.output()).isZero();
+        return result.output();
+    }
+
+    private static Result cairnImgResult(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        return exec(command);
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Result result = exec(List.of(command));
+        assertThat(result.exitCode()).as("%s: %s", String.join(" ", command), result.output()).isZero();
+        return result.output();
+    }
+
+    private static Result exec(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
+    /** {@code qcow2-driver/target/cairn-img.jar} above the working directory (built before this module). */
+    private static Path jar() {
+        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
+            Path candidate = at.resolve("qcow2-driver/target/cairn-img.jar");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("qcow2-driver/target/cairn-img.jar not found: build the qcow2-driver module");
+    }
+}
