@@ -18,7 +18,7 @@ import picocli.CommandLine.ParseResult;
  * JDK parse them through generated proxy classes and reflect on every field and its generic type, all
  * of it cold, interpreted work at the start of each run. A model declared here skips all of that: a
  * whole 1 MiB {@code convert} run took 159 ms against 197 ms with annotations (medians of 20
- * alternating runs; BENCHMARKS.md, "Fixed cost"), and every run of the tool pays that start.
+ * alternating runs; BENCHMARKS.md, "The tool's start"), and every run of the tool pays that start.
  */
 abstract class Subcommand implements Callable<Integer> {
 
@@ -94,9 +94,10 @@ abstract class Subcommand implements Callable<Integer> {
     }
 
     private void parameter(String label, Class<?> type, String arity, String description) {
+        String[] help = description.isEmpty() ? new String[0] : new String[] {description};
         spec.addPositional(PositionalParamSpec.builder().index(Integer.toString(nextPosition++)).type(type)
-                .arity(arity).required(!arity.startsWith("0")).paramLabel("<" + label + ">").description(description.isEmpty() ? new String[0]
-                        : new String[] {description}).build());
+                .arity(arity).required(!arity.startsWith("0")).paramLabel("<" + label + ">").description(help)
+                .build());
     }
 
     /**
