@@ -1,10 +1,11 @@
 package dev.cairn.e2e;
 
+import static dev.cairn.e2e.Qcow2VolumeTest.qemuImg;
+import static dev.cairn.e2e.Qcow2VolumeTest.qemuIoHolding;
+import static dev.cairn.e2e.Qcow2VolumeTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,8 @@ class CairnImgJarTest {
         }
         Path qcow2 = dir.resolve("disk.qcow2");
         cairnImg("convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
-        run("qemu-img", "compare", "-f", "raw", "-F", "qcow2", raw.toString(), qcow2.toString());
-        assertThat(run("qemu-img", "check", qcow2.toString())).contains("No errors were found");
+        qemuImg("compare", "-f", "raw", "-F", "qcow2", raw.toString(), qcow2.toString());
+        assertThat(qemuImg("check", qcow2.toString())).contains("No errors were found");
         // Only the clusters that hold data are allocated: 1 MiB at a cluster boundary, 1 MiB + 4 KiB across two.
         assertThat(Files.size(qcow2)).isLessThan(4L * MIB);
         Path back = dir.resolve("back.raw");
@@ -73,62 +74,39 @@ class CairnImgJarTest {
         Path copy = dir.resolve("copy.qcow2");
         assertThat(cairnImg("delta", "apply", copy.toString(), delta.toString())).contains("applied: snapshot");
         Path firstRaw = dir.resolve("first.raw");
-        run("qemu-img", "convert", "-l", "snapshot.name=first", "-O", "raw", base.toString(), firstRaw.toString());
+        qemuImg("convert", "-l", "snapshot.name=first", "-O", "raw", base.toString(), firstRaw.toString());
         assertThat(cairnImg("compare", "-f", "raw", "-F", "qcow2", firstRaw.toString(), copy.toString()))
                 .contains("Images are identical.");
-        assertThat(run("qemu-img", "check", base.toString())).contains("No errors were found");
+        assertThat(qemuImg("check", base.toString())).contains("No errors were found");
         assertThat(cairnImg("--version")).startsWith("cairn-img ");
     }
 
     @Test
     void anImageQemuIoHoldsIsRefusedForWritingUntilItLetsGo() throws Exception {
         Path image = dir.resolve("held.qcow2");
-        run("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "8M");
-        // stdbuf: qemu-io's stdout is a pipe here, which stdio would buffer until exit.
-        Process qemu = new ProcessBuilder("stdbuf", "-oL", "qemu-io", "-f", "qcow2", "-c", "write -P 9 0 4k", "-c",
-                "sleep 30000", image.toString()).redirectErrorStream(true).start();
+        qemuImg("create", "-q", "-f", "qcow2", image.toString(), "8M");
+        Process qemu = qemuIoHolding(image);
         try {
-            String first = new BufferedReader(new InputStreamReader(qemu.getInputStream())).readLine();
-            assertThat(first).startsWith("wrote 4096/4096 bytes");
-            Result refused = cairnImgResult("snapshot", "-c", "during", image.toString());
-            assertThat(refused.exitCode()).isEqualTo(1);
-            assertThat(refused.output()).contains("Failed to get \"write\" lock");
+            String refused = run(List.of(1), jarCommand("snapshot", "-c", "during", image.toString()));
+            assertThat(refused).contains("Failed to get \"write\" lock");
         } finally {
             qemu.destroy();
             qemu.waitFor(10, TimeUnit.SECONDS);
         }
         cairnImg("snapshot", "-c", "after", image.toString());
-        assertThat(run("qemu-img", "snapshot", "-l", image.toString())).contains("after").doesNotContain("during");
-    }
-
-    private record Result(int exitCode, String output) {
+        assertThat(qemuImg("snapshot", "-l", image.toString())).contains("after").doesNotContain("during");
     }
 
     /** Runs the jar with {@code args}; its output, which must come with exit code 0. */
     private static String cairnImg(String... args) throws IOException, InterruptedException {
-        Result result = cairnImgResult(args);
-        assertThat(result.exitCode()).as("cairn-img %s: %s", String.join(" ", args), result.output()).isZero();
-        return result.output();
+        return run(jarCommand(args));
     }
 
-    private static Result cairnImgResult(String... args) throws IOException, InterruptedException {
+    private static String[] jarCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-jar", jar().toString()));
         command.addAll(List.of(args));
-        return exec(command);
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Result result = exec(List.of(command));
-        assertThat(result.exitCode()).as("%s: %s", String.join(" ", command), result.output()).isZero();
-        return result.output();
-    }
-
-    private static Result exec(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), output);
+        return command.toArray(String[]::new);
     }
 
     /** {@code qcow2-driver/target/cairn-img.jar} above the working directory (built before this module). */

@@ -68,13 +68,8 @@ class Qcow2VolumeTest {
         createQcow2Volume(poolDir, "lockpool", "vmdisk", 16 * MIB);
         String base = "/api/v1/pools/lockpool/volumes/vmdisk";
         Path image = poolDir.resolve("vmdisk");
-        // stdbuf: qemu-io's stdout is a pipe here, which stdio would buffer until exit.
-        Process qemu = new ProcessBuilder("stdbuf", "-oL", "qemu-io", "-f", "qcow2", "-c", "write -P 9 0 4k", "-c",
-                "sleep 30000", image.toString()).redirectErrorStream(true).start();
+        Process qemu = qemuIoHolding(image);
         try {
-            // qemu-io reports its write once it has the image open, locks taken.
-            String first = new BufferedReader(new InputStreamReader(qemu.getInputStream())).readLine();
-            assertThat(first).startsWith("wrote 4096/4096 bytes");
             Response refused = api().contentType(ContentType.JSON).body(Map.of("name", "during"))
                     .post(base + "/snapshots");
             problem(refused, 409, "OPERATION_INVALID");
@@ -237,11 +232,27 @@ class Qcow2VolumeTest {
         return report.get("leaks") == null ? 0 : report.getInt("leaks");
     }
 
-    private static String run(String... command) throws IOException, InterruptedException {
+    /**
+     * A qemu-io process that has written 4 KiB into {@code image} and holds it open, QEMU's locks taken, for
+     * 30 s or until destroyed.
+     */
+    static Process qemuIoHolding(Path image) throws IOException {
+        // stdbuf: qemu-io's stdout is a pipe here, which stdio would buffer until exit.
+        Process qemu = new ProcessBuilder("stdbuf", "-oL", "qemu-io", "-f", "qcow2", "-c", "write -P 9 0 4k", "-c",
+                "sleep 30000", image.toString()).redirectErrorStream(true).start();
+        // qemu-io reports its write once it has the image open, locks taken.
+        String first = new BufferedReader(new InputStreamReader(qemu.getInputStream())).readLine();
+        assertThat(first).startsWith("wrote 4096/4096 bytes");
+        return qemu;
+    }
+
+    /** Runs {@code command}; its output (stderr merged), which must come with exit code 0. */
+    static String run(String... command) throws IOException, InterruptedException {
         return run(List.of(0), command);
     }
 
-    private static String run(List<Integer> allowedExits, String... command) throws IOException, InterruptedException {
+    /** Runs {@code command}; its output (stderr merged), which must come with one of {@code allowedExits}. */
+    static String run(List<Integer> allowedExits, String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
