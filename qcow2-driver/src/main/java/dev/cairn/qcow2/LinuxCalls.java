@@ -9,11 +9,12 @@ import com.kenai.jffi.MemoryIO;
 import com.kenai.jffi.Type;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * The few Linux system calls the engine needs and Java 17 lacks: {@code lseek} with
- * {@code SEEK_DATA}/{@code SEEK_HOLE} ({@link DataExtents}) and open file description locks
- * ({@link ImageLock}), called through jffi (the native-call library under jnr). Loaded on first
+ * {@code SEEK_DATA}/{@code SEEK_HOLE} ({@link DataExtents}), open file description locks
+ * ({@link ImageLock}) and {@code fstat}'s block count ({@link DiskUsage}), called through jffi (the native-call library under jnr). Loaded on first
  * use (40-90 ms, measured); {@link #get()} is null on other systems or where the native library
  * cannot be loaded, and callers then do without.
  */
@@ -32,6 +33,14 @@ final class LinuxCalls {
     private static final int O_RDONLY_CLOEXEC = 0x80000;
     /** {@code struct flock} on 64-bit Linux: type and whence (shorts), start and length (longs), pid. */
     private static final int FLOCK_BYTES = 32;
+    /**
+     * Where {@code st_blocks} lies in {@code struct stat}: byte 64 on x86_64 and in the generic layout of
+     * aarch64 and riscv64 alike; {@link #STAT_BYTES} is more than either struct's size (144, 128).
+     */
+    private static final int STAT_BLOCKS_OFFSET = 64;
+    private static final int STAT_BYTES = 256;
+    private static final Set<String> STAT_LAYOUT_KNOWN = Set.of("amd64", "x86_64", "aarch64",
+            "riscv64");
 
     private static final LinuxCalls INSTANCE = load();
 
@@ -41,10 +50,13 @@ final class LinuxCalls {
     private final long lseek;
     private final long close;
     private final long fcntl;
+    /** 0 where the C library has no {@code fstat} symbol (before glibc 2.33) or the layout is not known. */
+    private final long fstat;
     private final CallContext openContext;
     private final CallContext lseekContext;
     private final CallContext closeContext;
     private final CallContext fcntlContext;
+    private final CallContext fstatContext;
 
     private LinuxCalls(Library libc) {
         invoker = Invoker.getInstance();
@@ -60,6 +72,8 @@ final class LinuxCalls {
         lseekContext = context(Type.SINT64, Type.SINT32, Type.SINT64, Type.SINT32);
         closeContext = context(Type.SINT32, Type.SINT32);
         fcntlContext = context(Type.SINT32, Type.SINT32, Type.SINT32, Type.POINTER);
+        fstat = STAT_LAYOUT_KNOWN.contains(System.getProperty("os.arch", "")) ? libc.getSymbolAddress("fstat") : 0;
+        fstatContext = context(Type.SINT32, Type.SINT32, Type.POINTER);
     }
 
     private static CallContext context(Type result, Type... parameters) {
@@ -134,6 +148,24 @@ final class LinuxCalls {
             return status >= 0 && memory.getShort(flock) != F_UNLCK;
         } finally {
             memory.freeMemory(flock);
+        }
+    }
+
+    /**
+     * The bytes {@code fd}'s file occupies on its file system ({@code st_blocks} x 512, what
+     * {@code du} and qemu-img's "disk size" report), or minus the errno; -1 (EPERM) where the call
+     * cannot be made here.
+     */
+    long allocatedBytes(int fd) {
+        if (fstat == 0) {
+            return -1;
+        }
+        long stat = memory.allocateMemory(STAT_BYTES, true);
+        try {
+            long status = result(invoker.invokeN2(fstatContext, fstat, fd, stat));
+            return status < 0 ? status : memory.getLong(stat + STAT_BLOCKS_OFFSET) * 512;
+        } finally {
+            memory.freeMemory(stat);
         }
     }
 

@@ -14,8 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Conversions between raw files and qcow2 images, like {@code qemu-img convert}: zero ranges are
- * skipped (the raw output is sparse, the qcow2 output leaves them unallocated). Internal
+ * Conversions between raw files and qcow2 images (either way, qcow2 to qcow2 and raw to raw), like
+ * {@code qemu-img convert}: zero ranges are skipped (the raw output is sparse, the qcow2 output
+ * leaves them unallocated), and a target that is the source or one of its backing files is refused. Internal
  * snapshots are never copied (as with qemu-img); export one explicitly with
  * {@link #snapshotToRaw}. Raw to qcow2 (uncompressed) and qcow2 to raw map their sources and copy
  * on three threads ({@link WindowedCopy}, at most three 16 MiB windows in flight); the other paths
@@ -24,6 +25,8 @@ import java.util.List;
 public final class Qcow2Convert {
 
     private static final int CHUNK_BYTES = 1 << 20;
+    /** The unit in which a raw output is left sparse: qemu-img's default ({@code -S 4k}). */
+    private static final int RAW_BLOCK_BYTES = 4096;
     /** The unit of work of a parallel copy: large enough that its fixed costs (a mapping, a turn) vanish. */
     private static final int WINDOW_BYTES = 16 << 20;
 
@@ -61,12 +64,11 @@ public final class Qcow2Convert {
      */
     public static void rawToQcow2(Path source, Path target, Qcow2CreateOptions options, boolean compress,
             WriteOrdering targetOrdering) throws IOException {
+        refuseInputAsTarget(target, List.of(source));
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
                 DataExtents extents = DataExtents.open(source, in.size() >= HOLE_SKIP_MIN_BYTES)) {
             long sizeBytes = in.size();
-            Qcow2CreateOptions sized = new Qcow2CreateOptions(sizeBytes, options.clusterBits(),
-                    options.refcountOrder(), options.lazyRefcounts(), options.backingFile(), options.backingFormat(),
-                    options.compat());
+            Qcow2CreateOptions sized = options.withCapacity(sizeBytes);
             // A new file nothing reads before it is closed: ordering barriers would only cost time
             // (WriteOrdering.DEFERRED_TO_CLOSE); on any failure the half-written target is removed.
             try (Qcow2Image image = Qcow2Image.create(target, sized, targetOrdering);
@@ -163,6 +165,122 @@ public final class Qcow2Convert {
         });
     }
 
+    /** Reads guest bytes of one state of an image: its active state or a snapshot. */
+    private interface GuestReader {
+        void read(long offset, byte[] buf, int off, int len) throws IOException;
+    }
+
+    /**
+     * Creates {@code target} as qcow2 with the guest content of the qcow2 image {@code source}
+     * ({@code qemu-img convert -f qcow2 -O qcow2}): its active state with the backing chain read
+     * through (the copy stands alone, as qemu-img's does without {@code -B}), or the internal snapshot
+     * {@code snapshotIdOrName} (ID first, then name) when that is not null. Ranges that read as
+     * zeroes stay unallocated; internal snapshots are not copied. The virtual size is the source's
+     * (the snapshot's); other options apply as given; {@code compress} stores every cluster
+     * deflate-compressed. On any failure the half-written target is removed.
+     */
+    public static void toQcow2(Path source, String snapshotIdOrName, Path target, Qcow2CreateOptions options,
+            boolean compress, WriteOrdering targetOrdering) throws IOException {
+        try (Qcow2Image image = Qcow2Image.open(source, false)) {
+            refuseInputAsTarget(target, chainFiles(source, image));
+            List<long[]> ranges = new ArrayList<>();
+            GuestReader reader;
+            long sizeBytes;
+            if (snapshotIdOrName == null) {
+                sizeBytes = image.capacityBytes();
+                reader = image::read;
+                for (Qcow2Map.Range range : Qcow2Map.of(image)) {
+                    if (!range.zero()) {
+                        ranges.add(new long[] {range.start(), range.start() + range.length()});
+                    }
+                }
+            } else {
+                SnapshotReader snapshot = image.snapshotReader(snapshotIdOrName);
+                sizeBytes = snapshot.capacityBytes();
+                reader = snapshot::read;
+                if (image.backingLayer() == null) {
+                    image.changedRanges(null, snapshotIdOrName, (offset, length, zero) -> {
+                        if (!zero) {
+                            ranges.add(new long[] {offset, offset + length});
+                        }
+                    });
+                } else {
+                    ranges.add(new long[] {0, sizeBytes}); // what the snapshot reads through: all of it
+                }
+            }
+            try (Qcow2Image out = Qcow2Image.create(target, options.withCapacity(sizeBytes), targetOrdering)) {
+                copyRanges(reader, clusterAligned(ranges, out.clusterSize(), sizeBytes), out, compress);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(target);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * {@code ranges} ({start, end}, ascending) widened to whole clusters of {@code clusterSize}
+     * (clipped to {@code sizeBytes}) and merged where they then touch: the source's clusters need
+     * not be the target's.
+     */
+    private static List<long[]> clusterAligned(List<long[]> ranges, int clusterSize, long sizeBytes) {
+        List<long[]> aligned = new ArrayList<>();
+        for (long[] range : ranges) {
+            long start = range[0] - range[0] % clusterSize;
+            long end = Math.min(sizeBytes, (range[1] + clusterSize - 1) / clusterSize * clusterSize);
+            long[] last = aligned.isEmpty() ? null : aligned.get(aligned.size() - 1);
+            if (last != null && start <= last[1]) {
+                last[1] = Math.max(last[1], end);
+            } else if (start < end) {
+                aligned.add(new long[] {start, end});
+            }
+        }
+        return aligned;
+    }
+
+    /** Copies each of {@code ranges} (cluster aligned) from {@code reader} to {@code image}, skipping zero clusters. */
+    private static void copyRanges(GuestReader reader, List<long[]> ranges, Qcow2Image image, boolean compress)
+            throws IOException {
+        int clusterSize = image.clusterSize();
+        int chunk = Math.max(CHUNK_BYTES, clusterSize);
+        byte[] buffer = new byte[chunk];
+        for (long[] range : ranges) {
+            for (long offset = range[0]; offset < range[1]; offset += chunk) {
+                int len = (int) Math.min(chunk, range[1] - offset);
+                reader.read(offset, buffer, 0, len);
+                if (compress) {
+                    writeCompressedClusters(image, offset, buffer, len, clusterSize);
+                } else {
+                    writeNonZeroClusters(image, offset, buffer, len, clusterSize);
+                }
+            }
+        }
+    }
+
+    /**
+     * Copies the raw file {@code source} to a sparse raw file {@code target} ({@code qemu-img convert
+     * -f raw -O raw}): the file system's holes are skipped unread, zero blocks read are left as holes.
+     */
+    public static void rawToRaw(Path source, Path target, WriteOrdering targetOrdering) throws IOException {
+        refuseInputAsTarget(target, List.of(source));
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                DataExtents extents = DataExtents.open(source, in.size() >= HOLE_SKIP_MIN_BYTES);
+                FileChannel out = openRawTarget(target)) {
+            long sizeBytes = in.size();
+            byte[] buffer = new byte[CHUNK_BYTES];
+            for (long[] range : extents.dataRanges(0, sizeBytes)) {
+                for (long offset = range[0]; offset < range[1]; offset += CHUNK_BYTES) {
+                    int len = (int) Math.min(CHUNK_BYTES, range[1] - offset);
+                    long chunkStart = offset;
+                    readFully(in, chunkStart, buffer, len);
+                    forNonZeroRuns(len, RAW_BLOCK_BYTES, (at, bytes) -> ZeroBytes.isZero(buffer, at, bytes),
+                            (at, bytes) -> FileWrites.writeFully(out, ByteBuffer.wrap(buffer, at, bytes),
+                                    chunkStart + at));
+                }
+            }
+            finishRaw(out, sizeBytes, targetOrdering);
+        }
+    }
+
     private static void writeNonZeroClusters(Qcow2Image image, long offset, byte[] buffer, int len, int clusterSize)
             throws IOException {
         forNonZeroRuns(len, clusterSize, (at, bytes) -> ZeroBytes.isZero(buffer, at, bytes),
@@ -231,7 +349,8 @@ public final class Qcow2Convert {
      * compressed clusters and what the backing chain holds are read through the engine.
      */
     public static void toRaw(Path source, Path target, WriteOrdering targetOrdering) throws IOException {
-        try (Qcow2Image image = Qcow2Image.open(source, false); FileChannel out = openRawTarget(target);
+        try (Qcow2Image image = Qcow2Image.open(source, false);
+                FileChannel out = openRawTarget(target, source, image);
                 WriteBehind writeBehind = WriteBehind.start(targetOrdering != WriteOrdering.UNSYNCED,
                         () -> out.force(false))) {
             long sizeBytes = image.capacityBytes();
@@ -249,7 +368,8 @@ public final class Qcow2Convert {
     /** As {@link #snapshotToRaw(Path, String, Path)}; {@link WriteOrdering#UNSYNCED} skips the final force. */
     public static void snapshotToRaw(Path source, String snapshotIdOrName, Path target, WriteOrdering targetOrdering)
             throws IOException {
-        try (Qcow2Image image = Qcow2Image.open(source, false); FileChannel out = openRawTarget(target)) {
+        try (Qcow2Image image = Qcow2Image.open(source, false);
+                FileChannel out = openRawTarget(target, source, image)) {
             SnapshotReader reader = image.snapshotReader(snapshotIdOrName);
             long sizeBytes = reader.capacityBytes();
             byte[] buffer = new byte[CHUNK_BYTES];
@@ -353,6 +473,38 @@ public final class Qcow2Convert {
                 }
             }
         });
+    }
+
+    /** {@code source} (an open image) and every file of its backing chain. */
+    private static List<Path> chainFiles(Path source, Qcow2Image image) {
+        List<Path> files = new ArrayList<>(List.of(source));
+        for (Qcow2Image layer = image; layer != null;
+                layer = layer.backingLayer() instanceof Qcow2Image next ? next : null) {
+            layer.backingPath().ifPresent(files::add);
+        }
+        return files;
+    }
+
+    /**
+     * Refuses a {@code target} that is one of {@code inputs} (the source first, then its backing
+     * files): replacing or truncating it would destroy what the conversion reads. qemu-img refuses the
+     * same through its image locks.
+     */
+    private static void refuseInputAsTarget(Path target, List<Path> inputs) throws IOException {
+        if (!Files.exists(target)) {
+            return;
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            if (Files.exists(inputs.get(i)) && Files.isSameFile(inputs.get(i), target)) {
+                throw new IllegalArgumentException("cannot convert onto " + target + ": it is "
+                        + (i == 0 ? "the source" : "a backing file of the source") + ", which the conversion reads");
+            }
+        }
+    }
+
+    private static FileChannel openRawTarget(Path target, Path source, Qcow2Image image) throws IOException {
+        refuseInputAsTarget(target, chainFiles(source, image));
+        return openRawTarget(target);
     }
 
     private static FileChannel openRawTarget(Path target) throws IOException {

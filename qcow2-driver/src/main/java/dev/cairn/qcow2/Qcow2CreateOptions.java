@@ -43,6 +43,11 @@ public record Qcow2CreateOptions(long capacityBytes, int clusterBits, int refcou
         return new Qcow2CreateOptions(capacityBytes, 16, 4, false, "", "", "1.1");
     }
 
+    public Qcow2CreateOptions withCapacity(long newCapacityBytes) {
+        return new Qcow2CreateOptions(newCapacityBytes, clusterBits, refcountOrder, lazyRefcounts, backingFile,
+                backingFormat, compat);
+    }
+
     public Qcow2CreateOptions withClusterBits(int newClusterBits) {
         return new Qcow2CreateOptions(capacityBytes, newClusterBits, refcountOrder, lazyRefcounts, backingFile,
                 backingFormat, compat);

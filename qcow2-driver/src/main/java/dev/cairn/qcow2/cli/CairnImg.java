@@ -7,10 +7,14 @@ import dev.cairn.qcow2.Qcow2Image;
 import dev.cairn.qcow2.Qcow2Snapshot;
 import dev.cairn.qcow2.RepairMode;
 import dev.cairn.qcow2.WriteOrdering;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -92,10 +96,25 @@ public final class CairnImg {
         }
         CommandLine commandLine = new CommandLine(top);
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
-            cmd.getErr().println("cairn-img: " + error.getMessage());
+            cmd.getErr().println("cairn-img: " + message(error));
             return 1;
         });
         return commandLine;
+    }
+
+    /**
+     * One line for a failed command. The file system's exceptions carry only a file name as their
+     * message; they read "Could not open 'FILE': REASON", as qemu-img's do.
+     */
+    static String message(Exception error) {
+        if (error instanceof FileSystemException file) {
+            String reason = file.getReason() != null ? file.getReason()
+                    : error instanceof NoSuchFileException ? "No such file or directory"
+                    : error instanceof AccessDeniedException ? "Permission denied"
+                    : error instanceof FileAlreadyExistsException ? "File exists" : error.getClass().getSimpleName();
+            return "Could not open '" + file.getFile() + "': " + reason;
+        }
+        return error.getMessage() != null ? error.getMessage() : error.toString();
     }
 
     /** {@code create -f qcow2 [-o ...] [-b BACKING -F FMT] FILE [SIZE]}. */
@@ -136,38 +155,71 @@ public final class CairnImg {
         }
     }
 
-    /** {@code info [--output=json] FILE}. */
+    /** {@code info [-f FMT] [-U] [--backing-chain] [--output=json] FILE}. */
     static final class Info extends Subcommand {
         Info() {
-            super("info", "Show image information.");
+            super("info", "Show image information (--backing-chain: every image of the chain).");
+            option("-f", "format", "qcow2 | raw (probed if absent)");
             option("--output", "output", "human (the default) | json");
+            flag("--backing-chain", "show the backing files too, top first");
+            forceShareFlag();
             parameter("file");
         }
 
         @Override
         int run() throws Exception {
+            boolean json = value("--output", "human").equals("json");
+            boolean chain = given("--backing-chain");
+            List<String> shown = new ArrayList<>();
             Path file = path(0);
-            try (Qcow2Image image = Qcow2Image.open(file, false)) {
-                PrintWriter out = out();
-                out.print(value("--output", "human").equals("json") ? ImageInfo.json(file, image)
-                        : ImageInfo.human(file, image));
-                out.flush();
+            String format = value("-f", "");
+            while (file != null) {
+                String effective = format.isEmpty() ? Qcow2Image.probeFormat(file) : format;
+                Path next = null;
+                if (effective.equals("raw")) {
+                    shown.add(json ? ImageInfo.rawJson(file) : ImageInfo.rawHuman(file));
+                } else if (effective.equals("qcow2")) {
+                    try (Qcow2Image image = Qcow2Image.open(file, false)) {
+                        shown.add(json ? ImageInfo.json(file, image) : ImageInfo.human(file, image));
+                        String backing = image.header().backingFileName();
+                        if (chain && !backing.isEmpty()) {
+                            // The chain was checked when the image opened (no loop, bounded depth).
+                            next = Path.of(ImageInfo.fullBackingName(file, backing));
+                            format = image.header().backingFormat();
+                        }
+                    }
+                } else {
+                    throw new IllegalArgumentException("unsupported format '" + effective + "' (qcow2 or raw)");
+                }
+                file = next;
             }
+            PrintWriter out = out();
+            if (!chain) {
+                out.print(shown.get(0));
+            } else if (json) {
+                out.print("[\n" + String.join(",\n", shown.stream().map(String::stripTrailing).toList()) + "\n]\n");
+            } else {
+                out.print(String.join("\n", shown));
+            }
+            out.flush();
             return 0;
         }
     }
 
-    /** {@code check [-r leaks|all] [--output=json] FILE}. */
+    /** {@code check [-f qcow2] [-U] [-r leaks|all] [--output=json] FILE}. */
     static final class Check extends Subcommand {
         Check() {
             super("check", "Check (and optionally repair) an image.");
+            qcow2FormatOption();
             option("-r", "repair", "leaks | all");
+            forceShareFlag();
             option("--output", "output", "human (the default) | json");
             parameter("file");
         }
 
         @Override
         int run() throws Exception {
+            requireQcow2Format();
             Path file = path(0);
             String repair = value("-r", null);
             CheckResult result;
@@ -188,18 +240,21 @@ public final class CairnImg {
         }
     }
 
-    /** {@code snapshot -l|-c NAME|-a SNAPSHOT|-d SNAPSHOT FILE}. */
+    /** {@code snapshot [-f qcow2] [-U] -l|-c NAME|-a SNAPSHOT|-d SNAPSHOT FILE}. */
     static final class Snapshot extends Subcommand {
         Snapshot() {
             super("snapshot", "List, create, apply or delete internal snapshots.");
             exactlyOneOf(flagSpec("-l", "list"), valuedSpec("-c", "create", "create"),
                     valuedSpec("-a", "apply", "apply (ID first, then name)"),
                     valuedSpec("-d", "delete", "delete (ID first, then name)"));
+            qcow2FormatOption();
+            forceShareFlag();
             parameter("file");
         }
 
         @Override
         int run() throws Exception {
+            requireQcow2Format();
             boolean list = given("-l");
             try (Qcow2Image image = Qcow2Image.open(path(0), !list)) {
                 if (list) {
@@ -216,32 +271,32 @@ public final class CairnImg {
         }
 
         private void printList(Qcow2Image image) {
-            if (image.snapshots().isEmpty()) {
-                return;
+            if (!image.snapshots().isEmpty()) {
+                PrintWriter out = out();
+                out.print(ImageInfo.snapshotTable(image.snapshots()));
+                out.flush();
             }
-            PrintWriter out = out();
-            DateTimeFormatter date = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-            out.println("Snapshot list:");
-            out.printf("%-10s%-17s%8s%20s%13s%11s%n", "ID", "TAG", "VM SIZE", "DATE", "VM CLOCK", "ICOUNT");
-            for (Qcow2Snapshot snapshot : image.snapshots()) {
-                out.printf("%-9s %-16s %8s%20s%13s%11s%n", snapshot.id(), snapshot.name(),
-                        snapshot.vmStateSizeBytes() + " B", date.format(snapshot.createdAt()), "00:00:00.000",
-                        snapshot.icount() < 0 ? "" : Long.toString(snapshot.icount()));
-            }
-            out.flush();
         }
     }
 
-    /** {@code convert -f FMT -O FMT [-c] [-t CACHE] [-l SNAPSHOT] SOURCE TARGET}. */
+    /**
+     * {@code convert [-f FMT] -O FMT [-c] [-o OPTIONS] [-l SNAPSHOT] [-t CACHE] [-U] SOURCE TARGET}:
+     * raw and qcow2 either way, qcow2 to qcow2 (flattening the backing chain, or one snapshot with
+     * {@code -l}) and raw to raw (sparse).
+     */
     static final class Convert extends Subcommand {
         Convert() {
-            super("convert", "Convert raw <-> qcow2 (-l exports a snapshot, -c compresses).");
-            requiredOption("-f", "sourceFormat", "source format: raw | qcow2");
+            super("convert", "Convert between raw and qcow2 (-l exports a snapshot, -c compresses).");
+            option("-f", "sourceFormat", "source format: raw | qcow2 (probed if absent)");
             requiredOption("-O", "targetFormat", "output format: raw | qcow2");
-            option("-l", "snapshot", "snapshot ID or name to export (qcow2 -> raw)");
-            flag("-c", "compress every cluster (raw -> qcow2)");
+            spec().addOption(OptionSpec.builder("-o").type(List.class).auxiliaryTypes(String.class).splitRegex(",")
+                    .paramLabel("<options>").description("qcow2 output: cluster_size, refcount_bits, "
+                            + "lazy_refcounts, compat").build());
+            option("-l", "snapshot", "snapshot to export: snapshot.name=NAME, snapshot.id=ID, or ID or name");
+            flag("-c", "compress every cluster (qcow2 output)");
             option("-t", "cache", "output cache mode: writeback (default: forced once at the end) | unsafe "
                     + "(never forced, qemu-img convert's default)");
+            forceShareFlag();
             parameter("source");
             parameter("target");
         }
@@ -253,24 +308,74 @@ public final class CairnImg {
                 throw new IllegalArgumentException("supported cache modes: writeback, unsafe");
             }
             WriteOrdering ordering = cache.equals("unsafe") ? WriteOrdering.UNSYNCED : WriteOrdering.DEFERRED_TO_CLOSE;
-            String sourceFormat = value("-f", null);
-            String targetFormat = value("-O", null);
             Path source = path(0);
             Path target = path(1);
+            String sourceFormat = value("-f", "");
+            if (sourceFormat.isEmpty()) {
+                sourceFormat = Qcow2Image.probeFormat(source);
+            }
+            String targetFormat = value("-O", null);
+            requireKnown(sourceFormat, "-f");
+            requireKnown(targetFormat, "-O");
+            List<String> createOptions = value("-o", List.of());
+            boolean compress = given("-c");
+            if (targetFormat.equals("raw") && (compress || !createOptions.isEmpty())) {
+                throw new IllegalArgumentException("-c and -o apply to qcow2 output only");
+            }
             String snapshot = value("-l", null);
-            if (sourceFormat.equals("raw") && targetFormat.equals("qcow2")) {
-                Qcow2Convert.rawToQcow2(source, target, Qcow2CreateOptions.ofCapacity(0), given("-c"), ordering);
-            } else if (sourceFormat.equals("qcow2") && targetFormat.equals("raw")) {
-                if (snapshot == null) {
-                    Qcow2Convert.toRaw(source, target, ordering);
-                } else {
-                    Qcow2Convert.snapshotToRaw(source, snapshot.replaceFirst("^snapshot\\.(name|id)=", ""), target,
-                            ordering);
+            if (snapshot != null && !sourceFormat.equals("qcow2")) {
+                throw new IllegalArgumentException("-l needs a qcow2 source: a raw file has no snapshots");
+            }
+            Qcow2CreateOptions create = Qcow2CreateOptions.ofCapacity(0);
+            for (String option : createOptions) {
+                create = CreateOptionParser.apply(create, option);
+            }
+            if (!create.backingFile().isEmpty()) {
+                throw new IllegalArgumentException("convert writes a standalone image: no backing_file option");
+            }
+            String snapshotRef = snapshot == null ? null : snapshotReference(source, snapshot);
+            switch (sourceFormat + "->" + targetFormat) {
+                case "raw->qcow2" -> Qcow2Convert.rawToQcow2(source, target, create, compress, ordering);
+                case "raw->raw" -> Qcow2Convert.rawToRaw(source, target, ordering);
+                case "qcow2->raw" -> {
+                    if (snapshotRef == null) {
+                        Qcow2Convert.toRaw(source, target, ordering);
+                    } else {
+                        Qcow2Convert.snapshotToRaw(source, snapshotRef, target, ordering);
+                    }
                 }
-            } else {
-                throw new IllegalArgumentException("supported conversions: raw -> qcow2, qcow2 -> raw");
+                default -> Qcow2Convert.toQcow2(source, snapshotRef, target, create, compress, ordering);
             }
             return 0;
+        }
+
+        private static void requireKnown(String format, String option) {
+            if (!format.equals("raw") && !format.equals("qcow2")) {
+                throw new IllegalArgumentException("unsupported format " + option + " " + format + " (raw or qcow2)");
+            }
+        }
+
+        /**
+         * The snapshot {@code -l} names, as the engine looks it up (ID first, then name):
+         * {@code snapshot.id=ID} and {@code snapshot.name=NAME} match only that field, as qemu-img's do;
+         * a bare value is an ID or a name.
+         */
+        private static String snapshotReference(Path source, String argument) throws IOException {
+            boolean byId = argument.startsWith("snapshot.id=");
+            boolean byName = argument.startsWith("snapshot.name=");
+            if (!byId && !byName) {
+                return argument;
+            }
+            String wanted = argument.substring(argument.indexOf('=') + 1);
+            try (Qcow2Image image = Qcow2Image.open(source, false)) {
+                for (Qcow2Snapshot snapshot : image.snapshots()) {
+                    if (wanted.equals(byId ? snapshot.id() : snapshot.name())) {
+                        return snapshot.id();
+                    }
+                }
+            }
+            throw new IllegalArgumentException("no snapshot with " + (byId ? "ID '" : "name '") + wanted + "' in "
+                    + source);
         }
     }
 }

@@ -17,23 +17,17 @@ final class ChainCommands {
     private ChainCommands() {
     }
 
-    private static void requireQcow2(String format) {
-        if (!format.equals("qcow2")) {
-            throw new IllegalArgumentException("only -f qcow2 is supported here");
-        }
-    }
-
     /** {@code commit [-f qcow2] FILE}. */
     static final class Commit extends Subcommand {
         Commit() {
             super("commit", "Write an overlay's clusters into its backing file and empty it.");
-            option("-f", "format", "image format (qcow2 only)");
+            qcow2FormatOption();
             parameter("file");
         }
 
         @Override
         int run() throws Exception {
-            requireQcow2(value("-f", "qcow2"));
+            requireQcow2Format();
             Qcow2Chain.commit(path(0));
             out().println("Image committed.");
             out().flush();
@@ -45,7 +39,7 @@ final class ChainCommands {
     static final class Rebase extends Subcommand {
         Rebase() {
             super("rebase", "Change the backing file (-b \"\" flattens; -u rewrites the header only).");
-            option("-f", "format", "image format (qcow2 only)");
+            qcow2FormatOption();
             flag("-u", "unsafe: change the name only, copy nothing");
             requiredOption("-b", "backing", "new backing file, relative to the image's directory");
             option("-F", "backingFormat", "new backing format: qcow2 | raw (probed if absent)");
@@ -54,7 +48,7 @@ final class ChainCommands {
 
         @Override
         int run() throws Exception {
-            requireQcow2(value("-f", "qcow2"));
+            requireQcow2Format();
             Path file = path(0);
             String backing = value("-b", null);
             String backingFormat = value("-F", "");
@@ -73,6 +67,7 @@ final class ChainCommands {
             option("-f", "firstFormat", "format of the first image (probed if absent)");
             option("-F", "secondFormat", "format of the second image (probed if absent)");
             flag("-q", "quiet: exit status only");
+            forceShareFlag();
             parameter("first");
             parameter("second");
         }
@@ -83,7 +78,7 @@ final class ChainCommands {
             try {
                 result = Qcow2Compare.compare(path(0), value("-f", ""), path(1), value("-F", ""));
             } catch (Exception e) {
-                err().println("cairn-img: " + e.getMessage());
+                err().println("cairn-img: " + CairnImg.message(e));
                 return 2;
             }
             if (!given("-q")) {
@@ -103,14 +98,15 @@ final class ChainCommands {
     static final class Map extends Subcommand {
         Map() {
             super("map", "Print where each guest range comes from (--output=json).");
-            option("-f", "format", "image format (qcow2 only)");
+            qcow2FormatOption();
             requiredOption("--output", "output", "json (the only output supported)");
+            forceShareFlag();
             parameter("file");
         }
 
         @Override
         int run() throws Exception {
-            requireQcow2(value("-f", "qcow2"));
+            requireQcow2Format();
             if (!value("--output", "").equals("json")) {
                 throw new IllegalArgumentException("only --output=json is supported");
             }

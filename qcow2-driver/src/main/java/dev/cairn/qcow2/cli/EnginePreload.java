@@ -43,14 +43,16 @@ final class EnginePreload {
     }
 
     /**
-     * Whether the command will make native calls: a convert of a large raw file (its holes), and
-     * commands that open an existing image for writing (QEMU's image locks).
+     * Whether the command will make native calls: a convert of a large raw file (its holes), info
+     * (the files' disk usage), and commands that open an existing image for writing (QEMU's image
+     * locks).
      */
     private static boolean needsNativeCalls(String[] args) {
         List<String> all = Arrays.asList(args);
         switch (args.length == 0 ? "" : args[0]) {
             case "convert":
                 return namesLargeFile(args);
+            case "info": // the disk size (fstat)
             case "commit":
             case "rebase":
             case "delta":

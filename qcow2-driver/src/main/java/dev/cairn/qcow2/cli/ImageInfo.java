@@ -1,12 +1,18 @@
 package dev.cairn.qcow2.cli;
 
 import dev.cairn.qcow2.CheckResult;
+import dev.cairn.qcow2.DiskUsage;
 import dev.cairn.qcow2.Qcow2Image;
 import dev.cairn.qcow2.Qcow2Snapshot;
 import dev.cairn.qcow2.format.Features;
 import dev.cairn.qcow2.format.Qcow2Header;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /** Renders image and check information in qemu-img 7.2's human and JSON shapes. */
 final class ImageInfo {
@@ -14,21 +20,73 @@ final class ImageInfo {
     private ImageInfo() {
     }
 
+    /**
+     * The name qemu-img reports as a backing file's "actual path": {@code backing} resolved against
+     * the directory of {@code file} as given (left as it is when {@code file} names no directory).
+     */
+    static String fullBackingName(Path file, String backing) {
+        Path directory = file.getParent();
+        return directory == null ? backing : directory.resolve(backing).toString();
+    }
+
     static String human(Path file, Qcow2Image image) throws IOException {
         Qcow2Header header = image.header();
         StringBuilder out = new StringBuilder();
         out.append("image: ").append(file).append('\n').append("file format: qcow2\n");
-        out.append("virtual size: ").append(image.capacityBytes()).append(" bytes\n");
+        sizesHuman(out, file, image.capacityBytes());
         out.append("cluster_size: ").append(image.clusterSize()).append('\n');
-        if (!header.backingFileName().isEmpty()) {
-            out.append("backing file: ").append(header.backingFileName()).append('\n');
+        String backing = header.backingFileName();
+        if (!backing.isEmpty()) {
+            String full = fullBackingName(file, backing);
+            out.append("backing file: ").append(backing)
+                    .append(full.equals(backing) ? "" : " (actual path: " + full + ")").append('\n');
             out.append("backing file format: ").append(header.backingFormat()).append('\n');
+        }
+        if (!image.snapshots().isEmpty()) {
+            out.append(snapshotTable(image.snapshots()));
         }
         out.append("Format specific information:\n");
         out.append("    compat: ").append(header.version() == 3 ? "1.1" : "0.10").append('\n');
         out.append("    lazy refcounts: ").append(lazy(header)).append('\n');
         out.append("    refcount bits: ").append(1 << header.refcountOrder()).append('\n');
         out.append("    corrupt: ").append(corrupt(header)).append('\n');
+        return out.toString();
+    }
+
+    /** A raw file, as qemu-img info shows one (also a qcow2 file named with {@code -f raw}). */
+    static String rawHuman(Path file) throws IOException {
+        StringBuilder out = new StringBuilder();
+        out.append("image: ").append(file).append('\n').append("file format: raw\n");
+        sizesHuman(out, file, rawVirtualBytes(file));
+        return out.toString();
+    }
+
+    /** A raw file's virtual size: its length in whole 512-byte sectors, as QEMU sees it. */
+    private static long rawVirtualBytes(Path file) throws IOException {
+        return (Files.size(file) + 511) & ~511L;
+    }
+
+    private static void sizesHuman(StringBuilder out, Path file, long virtualBytes) throws IOException {
+        out.append("virtual size: ").append(Sizes.human(virtualBytes)).append(" (").append(virtualBytes)
+                .append(" bytes)\n");
+        out.append("disk size: ").append(Sizes.human(DiskUsage.bytes(file))).append('\n');
+    }
+
+    /** The snapshot table of {@code qemu-img snapshot -l} and {@code info}. */
+    static String snapshotTable(List<Qcow2Snapshot> snapshots) {
+        DateTimeFormatter date = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+        StringBuilder out = new StringBuilder("Snapshot list:\n");
+        out.append(String.format("%-10s%-17s%8s%20s%13s%11s%n", "ID", "TAG", "VM SIZE", "DATE", "VM CLOCK",
+                "ICOUNT"));
+        for (Qcow2Snapshot snapshot : snapshots) {
+            long clock = snapshot.vmClockNsec();
+            long seconds = clock / 1_000_000_000L;
+            String vmClock = String.format("%02d:%02d:%02d.%03d", seconds / 3600, seconds / 60 % 60, seconds % 60,
+                    clock / 1_000_000 % 1000);
+            out.append(String.format("%-9s %-16s %8s%20s%13s%11s%n", snapshot.id(), snapshot.name(),
+                    Sizes.human(snapshot.vmStateSizeBytes()), date.format(snapshot.createdAt()), vmClock,
+                    snapshot.icount() < 0 ? "" : Long.toString(snapshot.icount())));
+        }
         return out.toString();
     }
 
@@ -39,16 +97,27 @@ final class ImageInfo {
         out.append("    \"filename\": ").append(quote(file.toString())).append(",\n");
         out.append("    \"cluster-size\": ").append(image.clusterSize()).append(",\n");
         out.append("    \"format\": \"qcow2\",\n");
-        if (!header.backingFileName().isEmpty()) {
-            out.append("    \"backing-filename\": ").append(quote(header.backingFileName())).append(",\n");
+        out.append("    \"actual-size\": ").append(DiskUsage.bytes(file)).append(",\n");
+        String backing = header.backingFileName();
+        if (!backing.isEmpty()) {
+            out.append("    \"backing-filename\": ").append(quote(backing)).append(",\n");
+            out.append("    \"full-backing-filename\": ").append(quote(fullBackingName(file, backing))).append(",\n");
             out.append("    \"backing-filename-format\": ").append(quote(header.backingFormat())).append(",\n");
         }
         out.append("    \"snapshots\": [");
         String separator = "";
         for (Qcow2Snapshot snapshot : image.snapshots()) {
+            Instant created = snapshot.createdAt();
+            long clock = snapshot.vmClockNsec();
             out.append(separator).append("{\"id\": ").append(quote(snapshot.id())).append(", \"name\": ")
-                    .append(quote(snapshot.name())).append(", \"date-sec\": ")
-                    .append(snapshot.createdAt().getEpochSecond()).append('}');
+                    .append(quote(snapshot.name())).append(", \"vm-state-size\": ").append(snapshot.vmStateSizeBytes())
+                    .append(", \"date-sec\": ").append(created.getEpochSecond()).append(", \"date-nsec\": ")
+                    .append(created.getNano()).append(", \"vm-clock-sec\": ").append(clock / 1_000_000_000L)
+                    .append(", \"vm-clock-nsec\": ").append(clock % 1_000_000_000L);
+            if (snapshot.icount() >= 0) {
+                out.append(", \"icount\": ").append(snapshot.icount());
+            }
+            out.append('}');
             separator = ", ";
         }
         out.append("],\n");
@@ -59,6 +128,13 @@ final class ImageInfo {
         out.append("    \"dirty-flag\": ").append((header.incompatibleFeatures() & Features.INCOMPAT_DIRTY) != 0)
                 .append("\n}\n");
         return out.toString();
+    }
+
+    /** A raw file in qemu-img info's JSON. */
+    static String rawJson(Path file) throws IOException {
+        return "{\n    \"virtual-size\": " + rawVirtualBytes(file) + ",\n    \"filename\": " + quote(file.toString())
+                + ",\n    \"format\": \"raw\",\n    \"actual-size\": " + DiskUsage.bytes(file)
+                + ",\n    \"dirty-flag\": false\n}\n";
     }
 
     static String checkHuman(CheckResult result) {

@@ -51,6 +51,28 @@ abstract class Subcommand implements Callable<Integer> {
         spec.addOption(flagSpec(name, description));
     }
 
+    /** Adds qemu-img's {@code -f FMT} to a command that works on qcow2 images only. */
+    final void qcow2FormatOption() {
+        option("-f", "format", "image format (qcow2 only)");
+    }
+
+    /** Refuses a {@code -f} other than qcow2 ({@link #qcow2FormatOption}). */
+    final void requireQcow2Format() {
+        String format = value("-f", "qcow2");
+        if (!format.equals("qcow2")) {
+            throw new IllegalArgumentException(spec.name() + " works on qcow2 images only, not -f " + format);
+        }
+    }
+
+    /**
+     * Adds qemu-img's {@code -U} (force share), so that scripts written for qemu-img run unchanged; it
+     * changes nothing here, where opening an image to read it never takes QEMU's lock.
+     */
+    final void forceShareFlag() {
+        spec.addOption(OptionSpec.builder("-U", "--force-share").type(boolean.class).arity("0")
+                .description("accepted as qemu-img does; reading an image takes no lock here").build());
+    }
+
     /** Adds a group of flags and options of which exactly one must be given. */
     final void exactlyOneOf(ArgSpec... members) {
         ArgGroupSpec.Builder group = ArgGroupSpec.builder().exclusive(true).multiplicity("1");

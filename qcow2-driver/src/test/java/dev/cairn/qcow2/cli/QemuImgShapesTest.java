@@ -1,0 +1,194 @@
+package dev.cairn.qcow2.cli;
+
+import static dev.cairn.qcow2.cli.CliRun.cairnImg;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.qcow2.QemuTool;
+import dev.cairn.qcow2.cli.CliRun.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Command lines written for qemu-img run unchanged with cairn-img and report what qemu-img reports:
+ * info (sizes, disk usage, chains, snapshots) field by field against qemu-img's own output, convert
+ * without {@code -f}, with {@code -o}, between any of raw and qcow2, and {@code -f}/{@code -U}
+ * where qemu-img takes them.
+ */
+class QemuImgShapesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private Path base;
+    private Path top;
+
+    private static String qemuImg(String... args) {
+        return QemuTool.img(args).ok().stdout();
+    }
+
+    /** base.qcow2 (3 MiB of data, snapshot s1, then 1 MiB rewritten) under top.qcow2 (64 KiB more). */
+    @BeforeEach
+    void chain() {
+        base = dir.resolve("base.qcow2");
+        top = dir.resolve("top.qcow2");
+        qemuImg("create", "-f", "qcow2", base.toString(), "64M");
+        QemuTool.io(base, "write -P 0x11 0 3M").ok();
+        qemuImg("snapshot", "-c", "s1", base.toString());
+        QemuTool.io(base, "write -P 0x22 1M 1M").ok();
+        qemuImg("create", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", top.toString());
+        QemuTool.io(top, "write -P 0x33 8M 64k").ok();
+    }
+
+    @Test
+    void infoOfAChainReportsWhatQemuImgReportsFieldByField() {
+        JsonNode ours = JSON.readTree(cairnImg("info", "--backing-chain", "--output=json", top.toString()).ok().out());
+        JsonNode qemus = JSON.readTree(qemuImg("info", "--backing-chain", "--output=json", top.toString()));
+        assertThat(ours.size()).isEqualTo(2).isEqualTo(qemus.size());
+        for (int i = 0; i < 2; i++) {
+            for (String field : List.of("filename", "format", "virtual-size", "actual-size", "cluster-size",
+                    "backing-filename", "full-backing-filename", "backing-filename-format", "dirty-flag")) {
+                assertThat(ours.get(i).path(field)).as("image %d, %s", i, field).isEqualTo(qemus.get(i).path(field));
+            }
+        }
+        JsonNode snapshot = ours.get(1).get("snapshots").get(0);
+        JsonNode qemuSnapshot = qemus.get(1).get("snapshots").get(0);
+        for (String field : List.of("id", "name", "vm-state-size", "date-sec", "date-nsec", "vm-clock-sec",
+                "vm-clock-nsec", "icount")) {
+            assertThat(snapshot.get(field)).as(field).isEqualTo(qemuSnapshot.get(field));
+        }
+
+        List<String> human = lines(cairnImg("info", "--backing-chain", top.toString()).ok().out());
+        List<String> qemuHuman = lines(qemuImg("info", "--backing-chain", top.toString()));
+        for (String prefix : List.of("image: ", "file format: ", "virtual size: ", "disk size: ", "cluster_size: ",
+                "backing file: ", "backing file format: ")) {
+            assertThat(matching(human, prefix)).as(prefix).isEqualTo(matching(qemuHuman, prefix));
+        }
+        // The snapshot row but its date, which qemu-img prints in its own time zone.
+        assertThat(withoutDate(matching(human, "1 "))).isEqualTo(withoutDate(matching(qemuHuman, "1 ")))
+                .hasSize(1);
+    }
+
+    @Test
+    void infoOfARawFileAndOfAQcow2NamedRawMatchQemuImg() throws Exception {
+        Path raw = dir.resolve("disk.raw");
+        Files.write(raw, new byte[] {1, 2, 3});
+        try (var channel = java.nio.channels.FileChannel.open(raw, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(0).write(java.nio.ByteBuffer.wrap(new byte[] {7}), 100L << 20);
+        }
+        for (String[] args : List.of(new String[] {raw.toString()}, new String[] {"-f", "raw", base.toString()})) {
+            String[] json = concat(new String[] {"info", "--output=json"}, args);
+            JsonNode ours = JSON.readTree(cairnImg(json).ok().out());
+            JsonNode qemus = JSON.readTree(qemuImg(json));
+            for (String field : List.of("filename", "format", "virtual-size", "actual-size", "dirty-flag")) {
+                assertThat(ours.get(field)).as(field).isEqualTo(qemus.get(field));
+            }
+            assertThat(cairnImg(concat(new String[] {"info"}, args)).ok().out())
+                    .isEqualTo(qemuImg(concat(new String[] {"info"}, args)));
+        }
+    }
+
+    @Test
+    void convertProbesFormatsTakesCreateOptionsAndFlattensAChain() throws Exception {
+        Path flat = dir.resolve("flat.qcow2");
+        cairnImg("convert", "-U", "-O", "qcow2", "-o", "cluster_size=4K,refcount_bits=8", top.toString(),
+                flat.toString()).ok();
+        String info = qemuImg("info", flat.toString());
+        assertThat(info).contains("cluster_size: 4096").contains("refcount bits: 8").doesNotContain("backing file");
+        qemuImg("compare", top.toString(), flat.toString());
+        QemuTool.img("check", flat.toString()).ok();
+
+        Path snapshot = dir.resolve("s1.qcow2");
+        cairnImg("convert", "-c", "-O", "qcow2", "-l", "snapshot.name=s1", base.toString(), snapshot.toString()).ok();
+        Path expected = dir.resolve("s1.raw");
+        qemuImg("convert", "-O", "raw", "-l", "snapshot.name=s1", base.toString(), expected.toString());
+        qemuImg("compare", "-f", "raw", "-F", "qcow2", expected.toString(), snapshot.toString());
+        assertThat(qemuImg("check", snapshot.toString())).contains("100.00% compressed clusters");
+        Path byId = dir.resolve("s1-by-id.raw");
+        cairnImg("convert", "-O", "raw", "-l", "snapshot.id=1", base.toString(), byId.toString()).ok();
+        assertThat(Files.mismatch(byId, expected)).isEqualTo(-1);
+
+        Path copy = dir.resolve("copy.raw");
+        cairnImg("convert", "-O", "raw", expected.toString(), copy.toString()).ok();
+        assertThat(Files.mismatch(copy, expected)).isEqualTo(-1);
+        assertThat(JSON.readTree(qemuImg("info", "--output=json", copy.toString())).get("actual-size").asLong())
+                .as("the raw copy is sparse: 3 MiB of data in 64 MiB").isLessThanOrEqualTo(4L << 20);
+    }
+
+    @Test
+    void convertRefusesToWriteOverWhatItReadsAndBadOptionsAndChangesNothing() throws Exception {
+        byte[] baseBefore = Files.readAllBytes(base);
+        byte[] topBefore = Files.readAllBytes(top);
+        Run ontoSource = cairnImg("convert", "-O", "raw", top.toString(), top.toString());
+        assertThat(ontoSource.exitCode()).isEqualTo(1);
+        assertThat(ontoSource.err()).contains("it is the source");
+        Run ontoBacking = cairnImg("convert", "-O", "qcow2", top.toString(), base.toString());
+        assertThat(ontoBacking.exitCode()).isEqualTo(1);
+        assertThat(ontoBacking.err()).contains("a backing file of the source");
+        assertThat(Files.readAllBytes(base)).isEqualTo(baseBefore);
+        assertThat(Files.readAllBytes(top)).isEqualTo(topBefore);
+
+        Path target = dir.resolve("never.qcow2");
+        for (String[] bad : List.of(new String[] {"-O", "qcow2", "-o", "cluster_size=96K"},
+                new String[] {"-O", "qcow2", "-o", "refcount_bits=3"},
+                new String[] {"-O", "qcow2", "-o", "lazy_refcounts=maybe"},
+                new String[] {"-O", "qcow2", "-o", "compat=2"},
+                new String[] {"-O", "raw", "-c"},
+                new String[] {"-O", "vmdk"},
+                new String[] {"-O", "raw", "-l", "snapshot.name=nope"},
+                new String[] {"-O", "raw", "-l", "snapshot.id=9"})) {
+            Run run = cairnImg(concat(concat(new String[] {"convert"}, bad), new String[] {base.toString(),
+                    target.toString()}));
+            assertThat(run.exitCode()).as(Arrays.toString(bad)).isEqualTo(1);
+            assertThat(run.err()).as(Arrays.toString(bad)).startsWith("cairn-img: ");
+            assertThat(target).doesNotExist();
+        }
+        Path raw = dir.resolve("plain.raw");
+        Files.write(raw, new byte[4096]);
+        Run snapshotOfRaw = cairnImg("convert", "-O", "raw", "-l", "s1", raw.toString(), target.toString());
+        assertThat(snapshotOfRaw.err()).contains("-l needs a qcow2 source");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void formatAndForceShareOptionsAreTakenWhereQemuImgTakesThem() {
+        cairnImg("info", "-f", "qcow2", "-U", base.toString()).ok();
+        cairnImg("check", "-f", "qcow2", "-U", base.toString()).ok();
+        assertThat(cairnImg("snapshot", "-f", "qcow2", "-U", "-l", base.toString()).ok().out()).contains("s1");
+        cairnImg("map", "-f", "qcow2", "-U", "--output=json", top.toString()).ok();
+        cairnImg("compare", "-U", "-f", "qcow2", "-F", "qcow2", base.toString(), base.toString()).ok();
+        Run rawCheck = cairnImg("check", "-f", "raw", base.toString());
+        assertThat(rawCheck.exitCode()).isEqualTo(1);
+        assertThat(rawCheck.err()).contains("check works on qcow2 images only, not -f raw");
+        Path missing = dir.resolve("missing.qcow2");
+        Run notThere = cairnImg("info", missing.toString());
+        assertThat(notThere.exitCode()).isEqualTo(1);
+        assertThat(notThere.err()).isEqualTo("cairn-img: Could not open '" + missing + "': No such file or directory\n");
+    }
+
+    private static List<String> lines(String text) {
+        return text.lines().toList();
+    }
+
+    private static List<String> matching(List<String> lines, String prefix) {
+        return lines.stream().filter(line -> line.startsWith(prefix)).toList();
+    }
+
+    private static List<String> withoutDate(List<String> rows) {
+        return rows.stream().map(row -> row.replaceAll("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d", "DATE")).toList();
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+}
