@@ -1,6 +1,7 @@
 package dev.cairn.qcow2;
 
 import dev.cairn.pool.spi.FileWrites;
+import dev.cairn.pool.spi.Progress;
 import dev.cairn.qcow2.format.ClusterType;
 import dev.cairn.qcow2.format.L2Entry;
 import java.io.IOException;
@@ -54,16 +55,17 @@ public final class Qcow2Convert {
      */
     public static void rawToQcow2(Path source, Path target, Qcow2CreateOptions options, boolean compress)
             throws IOException {
-        rawToQcow2(source, target, options, compress, WriteOrdering.DEFERRED_TO_CLOSE);
+        rawToQcow2(source, target, options, compress, WriteOrdering.DEFERRED_TO_CLOSE, Progress.NONE);
     }
 
     /**
      * As {@link #rawToQcow2(Path, Path, Qcow2CreateOptions, boolean)}, writing the target with
      * {@code targetOrdering}: {@link WriteOrdering#DEFERRED_TO_CLOSE} (durable when this returns) or
-     * {@link WriteOrdering#UNSYNCED} (never forced, as qemu-img's default cache mode).
+     * {@link WriteOrdering#UNSYNCED} (never forced, as qemu-img's default cache mode), and reporting
+     * to {@code progress} the bytes of the source done (holes included).
      */
     public static void rawToQcow2(Path source, Path target, Qcow2CreateOptions options, boolean compress,
-            WriteOrdering targetOrdering) throws IOException {
+            WriteOrdering targetOrdering, Progress progress) throws IOException {
         refuseInputAsTarget(target, List.of(source));
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
                 DataExtents extents = DataExtents.open(source, in.size() >= HOLE_SKIP_MIN_BYTES)) {
@@ -74,7 +76,8 @@ public final class Qcow2Convert {
             try (Qcow2Image image = Qcow2Image.create(target, sized, targetOrdering);
                     WriteBehind writeBehind = WriteBehind.start(targetOrdering != WriteOrdering.UNSYNCED,
                             image::forceWhileWriting)) {
-                copyRaw(in, extents, sizeBytes, image, compress, writeBehind);
+                progress.advance(0, sizeBytes);
+                copyRaw(in, extents, sizeBytes, image, compress, writeBehind, progress);
                 writeBehind.finish();
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(target);
@@ -84,11 +87,11 @@ public final class Qcow2Convert {
     }
 
     private static void copyRaw(FileChannel in, DataExtents extents, long sizeBytes, Qcow2Image image,
-            boolean compress, WriteBehind writeBehind) throws IOException {
+            boolean compress, WriteBehind writeBehind, Progress progress) throws IOException {
         int clusterSize = image.clusterSize();
         long wholeBytes = compress ? 0 : sizeBytes - sizeBytes % clusterSize;
         if (wholeBytes > 0) {
-            copyWholeClusters(in, extents, wholeBytes, image, writeBehind);
+            copyWholeClusters(in, extents, wholeBytes, sizeBytes, image, writeBehind, progress);
         }
         int chunk = Math.max(CHUNK_BYTES, clusterSize);
         byte[] buffer = new byte[chunk];
@@ -101,6 +104,7 @@ public final class Qcow2Convert {
             } else {
                 writeNonZeroClusters(image, offset, buffer, len, clusterSize);
             }
+            progress.advance(offset + len, sizeBytes);
         }
     }
 
@@ -115,11 +119,14 @@ public final class Qcow2Convert {
      * and each run of non-zero clusters goes from the mapping straight to new host clusters, laid
      * out in guest order ({@link WindowedCopy}).
      */
-    private static void copyWholeClusters(FileChannel in, DataExtents extents, long wholeBytes, Qcow2Image image,
-            WriteBehind writeBehind) throws IOException {
+    private static void copyWholeClusters(FileChannel in, DataExtents extents, long wholeBytes, long sizeBytes,
+            Qcow2Image image, WriteBehind writeBehind, Progress progress) throws IOException {
         int clusterSize = image.clusterSize();
         int windowBytes = Math.max(WINDOW_BYTES, clusterSize);
         WindowedCopy.run((wholeBytes + windowBytes - 1) / windowBytes, new WindowedCopy.Steps<RawWindow>() {
+            /** Bytes of the windows transferred so far (transfers take turns: no race). */
+            private long done;
+
             @Override
             public RawWindow prepare(long window) throws IOException {
                 long start = window * windowBytes;
@@ -161,6 +168,8 @@ public final class Qcow2Convert {
                     image.writeHost(plan.hosts[i], plan.data.slice(run[0], run[1]));
                     writeBehind.written(run[1]);
                 }
+                done += Math.min(windowBytes, wholeBytes - plan.start);
+                progress.advance(done, sizeBytes);
             }
         });
     }
@@ -180,7 +189,7 @@ public final class Qcow2Convert {
      * deflate-compressed. On any failure the half-written target is removed.
      */
     public static void toQcow2(Path source, String snapshotIdOrName, Path target, Qcow2CreateOptions options,
-            boolean compress, WriteOrdering targetOrdering) throws IOException {
+            boolean compress, WriteOrdering targetOrdering, Progress progress) throws IOException {
         try (Qcow2Image image = Qcow2Image.open(source, false)) {
             refuseInputAsTarget(target, chainFiles(source, image));
             List<long[]> ranges = new ArrayList<>();
@@ -209,7 +218,9 @@ public final class Qcow2Convert {
                 }
             }
             try (Qcow2Image out = Qcow2Image.create(target, options.withCapacity(sizeBytes), targetOrdering)) {
-                copyRanges(reader, clusterAligned(ranges, out.clusterSize(), sizeBytes), out, compress);
+                progress.advance(0, sizeBytes);
+                copyRanges(reader, clusterAligned(ranges, out.clusterSize(), sizeBytes), out, compress, progress);
+                progress.advance(sizeBytes, sizeBytes);
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(target);
                 throw e;
@@ -238,8 +249,8 @@ public final class Qcow2Convert {
     }
 
     /** Copies each of {@code ranges} (cluster aligned) from {@code reader} to {@code image}, skipping zero clusters. */
-    private static void copyRanges(GuestReader reader, List<long[]> ranges, Qcow2Image image, boolean compress)
-            throws IOException {
+    private static void copyRanges(GuestReader reader, List<long[]> ranges, Qcow2Image image, boolean compress,
+            Progress progress) throws IOException {
         int clusterSize = image.clusterSize();
         int chunk = Math.max(CHUNK_BYTES, clusterSize);
         byte[] buffer = new byte[chunk];
@@ -252,6 +263,7 @@ public final class Qcow2Convert {
                 } else {
                     writeNonZeroClusters(image, offset, buffer, len, clusterSize);
                 }
+                progress.advance(offset + len, image.capacityBytes());
             }
         }
     }
@@ -260,12 +272,14 @@ public final class Qcow2Convert {
      * Copies the raw file {@code source} to a sparse raw file {@code target} ({@code qemu-img convert
      * -f raw -O raw}): the file system's holes are skipped unread, zero blocks read are left as holes.
      */
-    public static void rawToRaw(Path source, Path target, WriteOrdering targetOrdering) throws IOException {
+    public static void rawToRaw(Path source, Path target, WriteOrdering targetOrdering, Progress progress)
+            throws IOException {
         refuseInputAsTarget(target, List.of(source));
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
                 DataExtents extents = DataExtents.open(source, in.size() >= HOLE_SKIP_MIN_BYTES);
                 FileChannel out = openRawTarget(target)) {
             long sizeBytes = in.size();
+            progress.advance(0, sizeBytes);
             byte[] buffer = new byte[CHUNK_BYTES];
             for (long[] range : extents.dataRanges(0, sizeBytes)) {
                 for (long offset = range[0]; offset < range[1]; offset += CHUNK_BYTES) {
@@ -275,9 +289,11 @@ public final class Qcow2Convert {
                     forNonZeroRuns(len, RAW_BLOCK_BYTES, (at, bytes) -> ZeroBytes.isZero(buffer, at, bytes),
                             (at, bytes) -> FileWrites.writeFully(out, ByteBuffer.wrap(buffer, at, bytes),
                                     chunkStart + at));
+                    progress.advance(chunkStart + len, sizeBytes);
                 }
             }
             finishRaw(out, sizeBytes, targetOrdering);
+            progress.advance(sizeBytes, sizeBytes);
         }
     }
 
@@ -340,7 +356,7 @@ public final class Qcow2Convert {
      * durable when this returns.
      */
     public static void toRaw(Path source, Path target) throws IOException {
-        toRaw(source, target, WriteOrdering.DEFERRED_TO_CLOSE);
+        toRaw(source, target, WriteOrdering.DEFERRED_TO_CLOSE, Progress.NONE);
     }
 
     /**
@@ -348,13 +364,15 @@ public final class Qcow2Convert {
      * clusters of the image itself go from a mapping of its file straight to the output;
      * compressed clusters and what the backing chain holds are read through the engine.
      */
-    public static void toRaw(Path source, Path target, WriteOrdering targetOrdering) throws IOException {
+    public static void toRaw(Path source, Path target, WriteOrdering targetOrdering, Progress progress)
+            throws IOException {
         try (Qcow2Image image = Qcow2Image.open(source, false);
                 FileChannel out = openRawTarget(target, source, image);
                 WriteBehind writeBehind = WriteBehind.start(targetOrdering != WriteOrdering.UNSYNCED,
                         () -> out.force(false))) {
             long sizeBytes = image.capacityBytes();
-            copyActiveToRaw(image, sizeBytes, out, writeBehind);
+            progress.advance(0, sizeBytes);
+            copyActiveToRaw(image, sizeBytes, out, writeBehind, progress);
             writeBehind.finish();
             finishRaw(out, sizeBytes, targetOrdering);
         }
@@ -362,12 +380,12 @@ public final class Qcow2Convert {
 
     /** Writes the content an internal snapshot (ID first, then name) captured to a raw file. */
     public static void snapshotToRaw(Path source, String snapshotIdOrName, Path target) throws IOException {
-        snapshotToRaw(source, snapshotIdOrName, target, WriteOrdering.DEFERRED_TO_CLOSE);
+        snapshotToRaw(source, snapshotIdOrName, target, WriteOrdering.DEFERRED_TO_CLOSE, Progress.NONE);
     }
 
     /** As {@link #snapshotToRaw(Path, String, Path)}; {@link WriteOrdering#UNSYNCED} skips the final force. */
-    public static void snapshotToRaw(Path source, String snapshotIdOrName, Path target, WriteOrdering targetOrdering)
-            throws IOException {
+    public static void snapshotToRaw(Path source, String snapshotIdOrName, Path target, WriteOrdering targetOrdering,
+            Progress progress) throws IOException {
         try (Qcow2Image image = Qcow2Image.open(source, false);
                 FileChannel out = openRawTarget(target, source, image)) {
             SnapshotReader reader = image.snapshotReader(snapshotIdOrName);
@@ -379,6 +397,7 @@ public final class Qcow2Convert {
                 if (!ZeroBytes.isZero(buffer, 0, len)) {
                     FileWrites.writeFully(out, ByteBuffer.wrap(buffer, 0, len), offset);
                 }
+                progress.advance(offset + len, sizeBytes);
             }
             finishRaw(out, sizeBytes, targetOrdering);
         }
@@ -390,9 +409,14 @@ public final class Qcow2Convert {
      * clusters, the backing chain) or mapped from those runs.
      */
     private static final class RawOutputWindow {
+        private final long bytes;
         private final List<long[]> hostRuns = new ArrayList<>();
         private final List<Long> offsets = new ArrayList<>();
         private final List<ByteBuffer> pieces = new ArrayList<>();
+
+        RawOutputWindow(long bytes) {
+            this.bytes = bytes;
+        }
     }
 
     /**
@@ -402,16 +426,19 @@ public final class Qcow2Convert {
      * other windows, each run is mapped and scanned, and its non-zero clusters are written straight
      * from the mapping. Zero clusters and zero bytes are left as holes.
      */
-    private static void copyActiveToRaw(Qcow2Image image, long sizeBytes, FileChannel out, WriteBehind writeBehind)
-            throws IOException {
+    private static void copyActiveToRaw(Qcow2Image image, long sizeBytes, FileChannel out, WriteBehind writeBehind,
+            Progress progress) throws IOException {
         int clusterSize = image.clusterSize();
         int windowBytes = Math.max(WINDOW_BYTES, clusterSize);
         long fileBytes = image.hostFileBytes();
         boolean hasBacking = image.backingLayer() != null;
         WindowedCopy.run((sizeBytes + windowBytes - 1) / windowBytes, new WindowedCopy.Steps<RawOutputWindow>() {
+            /** Bytes of the windows transferred so far (transfers take turns: no race). */
+            private long done;
+
             @Override
             public RawOutputWindow prepare(long window) {
-                return new RawOutputWindow();
+                return new RawOutputWindow(Math.min(windowBytes, sizeBytes - window * windowBytes));
             }
 
             @Override
@@ -471,6 +498,8 @@ public final class Qcow2Convert {
                     FileWrites.writeFully(out, piece, plan.offsets.get(i));
                     writeBehind.written(bytes);
                 }
+                done += plan.bytes;
+                progress.advance(done, sizeBytes);
             }
         });
     }

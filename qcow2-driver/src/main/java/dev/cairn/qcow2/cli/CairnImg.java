@@ -1,5 +1,6 @@
 package dev.cairn.qcow2.cli;
 
+import dev.cairn.pool.spi.Progress;
 import dev.cairn.qcow2.CheckResult;
 import dev.cairn.qcow2.Qcow2Convert;
 import dev.cairn.qcow2.Qcow2CreateOptions;
@@ -280,7 +281,7 @@ public final class CairnImg {
     }
 
     /**
-     * {@code convert [-f FMT] -O FMT [-c] [-o OPTIONS] [-l SNAPSHOT] [-t CACHE] [-U] SOURCE TARGET}:
+     * {@code convert [-f FMT] -O FMT [-c] [-o OPTIONS] [-l SNAPSHOT] [-t CACHE] [-p] [-U] SOURCE TARGET}:
      * raw and qcow2 either way, qcow2 to qcow2 (flattening the backing chain, or one snapshot with
      * {@code -l}) and raw to raw (sparse).
      */
@@ -296,6 +297,7 @@ public final class CairnImg {
             flag("-c", "compress every cluster (qcow2 output)");
             option("-t", "cache", "output cache mode: writeback (default: forced once at the end) | unsafe "
                     + "(never forced, qemu-img convert's default)");
+            flag("-p", "show progress");
             forceShareFlag();
             parameter("source");
             parameter("target");
@@ -334,17 +336,22 @@ public final class CairnImg {
                 throw new IllegalArgumentException("convert writes a standalone image: no backing_file option");
             }
             String snapshotRef = snapshot == null ? null : snapshotReference(source, snapshot);
+            ProgressLine line = given("-p") ? new ProgressLine(out()) : null;
+            Progress progress = line == null ? Progress.NONE : line;
             switch (sourceFormat + "->" + targetFormat) {
-                case "raw->qcow2" -> Qcow2Convert.rawToQcow2(source, target, create, compress, ordering);
-                case "raw->raw" -> Qcow2Convert.rawToRaw(source, target, ordering);
+                case "raw->qcow2" -> Qcow2Convert.rawToQcow2(source, target, create, compress, ordering, progress);
+                case "raw->raw" -> Qcow2Convert.rawToRaw(source, target, ordering, progress);
                 case "qcow2->raw" -> {
                     if (snapshotRef == null) {
-                        Qcow2Convert.toRaw(source, target, ordering);
+                        Qcow2Convert.toRaw(source, target, ordering, progress);
                     } else {
-                        Qcow2Convert.snapshotToRaw(source, snapshotRef, target, ordering);
+                        Qcow2Convert.snapshotToRaw(source, snapshotRef, target, ordering, progress);
                     }
                 }
-                default -> Qcow2Convert.toQcow2(source, snapshotRef, target, create, compress, ordering);
+                default -> Qcow2Convert.toQcow2(source, snapshotRef, target, create, compress, ordering, progress);
+            }
+            if (line != null) {
+                line.finish();
             }
             return 0;
         }

@@ -124,6 +124,26 @@ class QemuImgShapesTest {
     }
 
     @Test
+    void convertWithDashPPrintsItsProgressOnOneLineAsQemuImgDoes() throws Exception {
+        Path raw = dir.resolve("forty.raw");
+        try (var channel = java.nio.channels.FileChannel.open(raw, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            for (long offset = 0; offset < 40L << 20; offset += 1 << 20) {
+                channel.write(java.nio.ByteBuffer.wrap(new byte[] {1}), offset); // three 16 MiB windows of data
+            }
+        }
+        for (String[] convert : List.of(new String[] {"-O", "qcow2", raw.toString(), dir.resolve("p.qcow2").toString()},
+                new String[] {"-O", "raw", dir.resolve("p.qcow2").toString(), dir.resolve("p.raw").toString()})) {
+            String out = cairnImg(concat(new String[] {"convert", "-p"}, convert)).ok().out();
+            assertThat(out).startsWith("    (0.00/100%)\r").endsWith("    (100.00/100%)\r\n"); // as qemu-img ends it
+            List<Double> shown = java.util.regex.Pattern.compile("\\(([0-9.]+)/100%\\)").matcher(out).results()
+                    .map(match -> Double.parseDouble(match.group(1))).toList();
+            assertThat(shown).as(out).isSorted().doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(3);
+        }
+        qemuImg("compare", "-f", "raw", "-F", "raw", raw.toString(), dir.resolve("p.raw").toString());
+    }
+
+    @Test
     void convertRefusesToWriteOverWhatItReadsAndBadOptionsAndChangesNothing() throws Exception {
         byte[] baseBefore = Files.readAllBytes(base);
         byte[] topBefore = Files.readAllBytes(top);
