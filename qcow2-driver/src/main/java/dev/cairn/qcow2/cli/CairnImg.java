@@ -10,20 +10,24 @@ import dev.cairn.qcow2.RepairMode;
 import dev.cairn.qcow2.WriteOrdering;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code cairn-img}: a small qemu-img look-alike over the Cairn qcow2 engine (create, info,
- * check, snapshot, convert, commit, rebase, compare, map), plus {@code delta export|apply|verify}
+ * check, snapshot, convert, resize, commit, rebase, compare, map), plus {@code delta export|apply|verify}
  * (docs/delta-format.md). Exit codes follow qemu-img: 0 success, 1 failure; check uses 0 clean, 2
  * corrupt, 3 leaks only; compare 0 equal, 1 different, 2 error; picocli's 2 for a usage error. Each
  * command's model is declared in code ({@link Subcommand} says why).
@@ -31,8 +35,8 @@ import picocli.CommandLine.Model.OptionSpec;
 public final class CairnImg {
 
     /** The subcommands' names, in the order {@code --help} lists them. */
-    static final List<String> SUBCOMMANDS = List.of("create", "info", "check", "snapshot", "convert", "commit",
-            "rebase", "compare", "map", "delta", "bench");
+    static final List<String> SUBCOMMANDS = List.of("create", "info", "check", "snapshot", "convert", "resize",
+            "commit", "rebase", "compare", "map", "delta", "bench");
 
     private CairnImg() {
     }
@@ -53,6 +57,8 @@ public final class CairnImg {
                 return new Snapshot().spec();
             case "convert":
                 return new Convert().spec();
+            case "resize":
+                return new Resize().spec();
             case "commit":
                 return new ChainCommands.Commit().spec();
             case "rebase":
@@ -96,6 +102,11 @@ public final class CairnImg {
             }
         }
         CommandLine commandLine = new CommandLine(top);
+        CommandLine resize = commandLine.getSubcommands().get("resize");
+        if (resize != null) {
+            // "resize FILE -1G": a negative size is an argument, as qemu-img reads it, not an unknown option.
+            resize.setUnmatchedOptionsArePositionalParams(true);
+        }
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
             cmd.getErr().println("cairn-img: " + message(error));
             return 1;
@@ -277,6 +288,73 @@ public final class CairnImg {
                 out.print(ImageInfo.snapshotTable(image.snapshots()));
                 out.flush();
             }
+        }
+    }
+
+    /** {@code resize [-f FMT] [--shrink] FILE [+|-]SIZE}. */
+    static final class Resize extends Subcommand {
+        Resize() {
+            super("resize", "Change the virtual size (grow; a raw file shrinks with --shrink).");
+            option("-f", "format", "qcow2 | raw (probed if absent)");
+            flag("--shrink", "allow a raw file to shrink (what lies past the new end is lost)");
+            parameter("file");
+            spec().addPositional(PositionalParamSpec.builder().index("1").paramLabel("<size>").arity("1")
+                    .required(true).description("new size, or +SIZE / -SIZE relative to the current one").build());
+        }
+
+        @Override
+        int run() throws Exception {
+            Path file = path(0);
+            String format = value("-f", "");
+            if (format.isEmpty()) {
+                format = Qcow2Image.probeFormat(file);
+            }
+            String size = parameter(1, null);
+            if (format.equals("qcow2")) {
+                try (Qcow2Image image = Qcow2Image.open(file, true)) {
+                    long wanted = newSize(image.capacityBytes(), size);
+                    if (wanted < image.capacityBytes()) {
+                        throw new IllegalArgumentException("shrinking a qcow2 image is not supported ("
+                                + image.capacityBytes() + " -> " + wanted + " bytes); grow it, or convert the "
+                                + "part to keep");
+                    }
+                    image.resize(wanted);
+                }
+            } else if (format.equals("raw")) {
+                try (FileChannel raw = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    long current = raw.size();
+                    long wanted = (newSize(current, size) + 511) & ~511L;
+                    if (wanted < current && !given("--shrink")) {
+                        throw new IllegalArgumentException("shrinking loses what lies past the new end: give --shrink"
+                                + " to do it anyway");
+                    }
+                    if (wanted < current) {
+                        raw.truncate(wanted);
+                    } else if (wanted > current) {
+                        raw.write(ByteBuffer.allocate(1), wanted - 1); // a hole up to the new last byte
+                    }
+                }
+            } else {
+                throw new IllegalArgumentException("unsupported format '" + format + "' (qcow2 or raw)");
+            }
+            out().println("Image resized.");
+            out().flush();
+            return 0;
+        }
+
+        /** {@code size} as qemu-img reads it: absolute, or relative to {@code current} with a sign. */
+        private static long newSize(long current, String size) {
+            if (size.startsWith("+")) {
+                return Math.addExact(current, Sizes.parse(size.substring(1)));
+            }
+            if (size.startsWith("-")) {
+                long smaller = current - Sizes.parse(size.substring(1));
+                if (smaller < 0) {
+                    throw new IllegalArgumentException("the image is only " + current + " bytes: " + size);
+                }
+                return smaller;
+            }
+            return Sizes.parse(size);
         }
     }
 

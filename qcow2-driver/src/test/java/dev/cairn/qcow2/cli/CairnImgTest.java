@@ -131,7 +131,7 @@ class CairnImgTest {
         Run group = cairnImg("delta");
         assertThat(group.exitCode()).isEqualTo(2);
         assertThat(group.err()).contains("Missing required subcommand");
-        Run unknown = cairnImg("resize", target.toString(), "+1G");
+        Run unknown = cairnImg("amend", "-o", "compat=0.10", target.toString());
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("Unmatched argument");
         assertThat(target).doesNotExist();

@@ -179,6 +179,48 @@ class QemuImgShapesTest {
     }
 
     @Test
+    void resizeGrowsQcow2WithSnapshotsAndRawFilesAndShrinksOnlyRawOnRequest() throws Exception {
+        Path before = dir.resolve("before.raw");
+        qemuImg("convert", "-O", "raw", base.toString(), before.toString());
+        Path s1Before = dir.resolve("s1-before.raw");
+        qemuImg("convert", "-O", "raw", "-l", "snapshot.name=s1", base.toString(), s1Before.toString());
+        assertThat(cairnImg("resize", base.toString(), "+1G").ok().out()).isEqualTo("Image resized.\n");
+        assertThat(JSON.readTree(qemuImg("info", "--output=json", base.toString())).get("virtual-size").asLong())
+                .isEqualTo((64L << 20) + (1L << 30));
+        QemuTool.img("check", base.toString()).ok();
+        Path grown = dir.resolve("grown.raw");
+        qemuImg("convert", "-O", "raw", base.toString(), grown.toString());
+        assertThat(Files.mismatch(before, grown)).as("the old content, then zeroes").isEqualTo(64L << 20);
+        assertThat(Files.size(grown)).isEqualTo((64L << 20) + (1L << 30));
+        // qemu-img exports a snapshot at the image's size now; cairn-img at the size the snapshot recorded.
+        Path qemuSnapshot = dir.resolve("s1-qemu.raw");
+        qemuImg("convert", "-O", "raw", "-l", "snapshot.name=s1", base.toString(), qemuSnapshot.toString());
+        assertThat(Files.mismatch(s1Before, qemuSnapshot)).isEqualTo(64L << 20);
+        Path snapshot = dir.resolve("s1.raw");
+        cairnImg("convert", "-O", "raw", "-l", "snapshot.name=s1", base.toString(), snapshot.toString()).ok();
+        assertThat(Files.mismatch(s1Before, snapshot)).isEqualTo(-1);
+
+        byte[] image = Files.readAllBytes(top);
+        Run shrink = cairnImg("resize", top.toString(), "-1M");
+        assertThat(shrink.exitCode()).isEqualTo(1);
+        assertThat(shrink.err()).contains("shrinking a qcow2 image is not supported");
+        assertThat(Files.readAllBytes(top)).isEqualTo(image);
+
+        Path raw = dir.resolve("disk.raw");
+        qemuImg("create", "-f", "raw", raw.toString(), "1G");
+        cairnImg("resize", "-f", "raw", raw.toString(), "2G").ok();
+        JsonNode info = JSON.readTree(qemuImg("info", "--output=json", raw.toString()));
+        assertThat(info.get("virtual-size").asLong()).isEqualTo(2L << 30);
+        assertThat(info.get("actual-size").asLong()).as("grown as a hole").isLessThan(1 << 20);
+        Run refused = cairnImg("resize", raw.toString(), "-1G");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("give --shrink");
+        assertThat(Files.size(raw)).isEqualTo(2L << 30);
+        cairnImg("resize", "--shrink", raw.toString(), "-1536M").ok();
+        assertThat(Files.size(raw)).isEqualTo(512L << 20);
+    }
+
+    @Test
     void formatAndForceShareOptionsAreTakenWhereQemuImgTakesThem() {
         cairnImg("info", "-f", "qcow2", "-U", base.toString()).ok();
         cairnImg("check", "-f", "qcow2", "-U", base.toString()).ok();
