@@ -89,6 +89,13 @@ class CairnImgJarTest {
         try {
             String refused = run(List.of(1), jarCommand("snapshot", "-c", "during", image.toString()));
             assertThat(refused).contains("Failed to get \"write\" lock");
+            try (var cached = Files.list(dir.resolve("cache"))) {
+                assertThat(cached.map(jffi -> jffi.resolve("libjffi-1.2.so")).filter(Files::isRegularFile).count())
+                        .as("the native library, kept for the next runs").isOne();
+            }
+            // Again, the library now loaded from that cache.
+            assertThat(run(List.of(1), jarCommand("snapshot", "-c", "during", image.toString())))
+                    .contains("Failed to get \"write\" lock");
         } finally {
             qemu.destroy();
             qemu.waitFor(10, TimeUnit.SECONDS);
@@ -98,13 +105,14 @@ class CairnImgJarTest {
     }
 
     /** Runs the jar with {@code args}; its output, which must come with exit code 0. */
-    private static String cairnImg(String... args) throws IOException, InterruptedException {
+    private String cairnImg(String... args) throws IOException, InterruptedException {
         return run(jarCommand(args));
     }
 
-    private static String[] jarCommand(String... args) {
+    /** The jar's command line, keeping its cached native library in this test's directory. */
+    private String[] jarCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", jar().toString()));
+                .toString(), "-Dcairn-img.cache.dir=" + dir.resolve("cache"), "-jar", jar().toString()));
         command.addAll(List.of(args));
         return command.toArray(String[]::new);
     }

@@ -15,7 +15,8 @@ import java.util.jar.JarFile;
 
 /**
  * Prepares on a second thread what the command will need while the first builds the command line
- * (picocli, some 60 ms of interpreted work before any command runs). First, for a command that will
+ * (picocli, some 60 ms of interpreted work before any command runs). First the cached copy of the
+ * native-call library ({@link NativeLibraryCache}); then, for a command that will
  * make them, the native calls that find a raw source's holes and take QEMU's image locks (50-70 ms
  * to load, the longest single wait of a start: loaded first, a whole convert of a 2 GiB file that is all
  * hole took 164 ms against 170 ms, medians of 20), then the engine's classes (25 to 30 ms when a command
@@ -32,10 +33,15 @@ final class EnginePreload {
     /** Starts the preload for the command line {@code args}. */
     static void start(String[] args) {
         Thread preload = new Thread(() -> {
-            if (needsNativeCalls(args)) {
-                Qcow2Image.preloadNativeCalls();
+            try (JarFile jar = new JarFile(ownJar().toFile())) {
+                NativeLibraryCache.prepare(jar);
+                if (needsNativeCalls(args)) {
+                    Qcow2Image.preloadNativeCalls();
+                }
+                loadEngineClasses(jar);
+            } catch (IOException | URISyntaxException | RuntimeException e) {
+                // Only a head start: whatever is not loaded here is loaded when first used.
             }
-            loadEngineClasses();
         }, "cairn-img-preload");
         preload.setDaemon(true);
         preload.setPriority(Thread.MIN_PRIORITY);
@@ -81,9 +87,9 @@ final class EnginePreload {
         return false;
     }
 
-    private static void loadEngineClasses() {
+    private static void loadEngineClasses(JarFile jar) {
         ClassLoader loader = EnginePreload.class.getClassLoader();
-        try (JarFile jar = new JarFile(ownJar().toFile())) {
+        try {
             for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements();) {
                 String name = entries.nextElement().getName();
                 if (name.startsWith(ENGINE) && !name.startsWith(CLI) && name.endsWith(".class")) {
@@ -91,7 +97,7 @@ final class EnginePreload {
                             loader);
                 }
             }
-        } catch (IOException | URISyntaxException | ClassNotFoundException | LinkageError | RuntimeException e) {
+        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
             // Only a head start: whatever is not loaded here is loaded when first used.
         }
     }
