@@ -1,5 +1,6 @@
 package dev.cairn.qcow2;
 
+import dev.cairn.pool.spi.Progress;
 import dev.cairn.qcow2.format.ClusterType;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,6 +37,11 @@ public final class Qcow2Chain {
      * @throws Qcow2UnsupportedException when the overlay has no qcow2 backing file
      */
     public static void commit(Path overlay) throws IOException {
+        commit(overlay, Progress.NONE);
+    }
+
+    /** As {@link #commit(Path)}, reporting to {@code progress} the guest bytes of the overlay done. */
+    public static void commit(Path overlay, Progress progress) throws IOException {
         try (Qcow2Image top = Qcow2Image.open(overlay, true)) {
             Path backingPath = top.backingPath().orElseThrow(
                     () -> new Qcow2UnsupportedException(overlay + " has no backing file to commit into"));
@@ -46,17 +52,18 @@ public final class Qcow2Chain {
                 if (base.capacityBytes() < top.capacityBytes()) {
                     base.resize(top.capacityBytes());
                 }
-                copyAllocated(top, base);
+                copyAllocated(top, base, progress);
             }
             top.unmap(0, top.capacityBytes());
         }
     }
 
-    private static void copyAllocated(Qcow2Image top, Qcow2Image base) throws IOException {
+    private static void copyAllocated(Qcow2Image top, Qcow2Image base, Progress progress) throws IOException {
         int clusterSize = top.clusterSize();
         byte[] buffer = new byte[clusterSize];
         for (long offset = 0; offset < top.capacityBytes(); offset += clusterSize) {
             int len = (int) Math.min(clusterSize, top.capacityBytes() - offset);
+            progress.advance(offset, top.capacityBytes());
             ClusterType type = top.clusterType(offset);
             if (type == ClusterType.UNALLOCATED) {
                 continue;
@@ -82,6 +89,15 @@ public final class Qcow2Chain {
      */
     public static void rebase(Path image, String newBackingName, String newBackingFormat, boolean unsafe)
             throws IOException {
+        rebase(image, newBackingName, newBackingFormat, unsafe, Progress.NONE);
+    }
+
+    /**
+     * As {@link #rebase(Path, String, String, boolean)}, reporting to {@code progress} the guest bytes
+     * of the image compared so far (safe mode).
+     */
+    public static void rebase(Path image, String newBackingName, String newBackingFormat, boolean unsafe,
+            Progress progress) throws IOException {
         String format = newBackingName.isEmpty() ? "" : newBackingFormat;
         if (!newBackingName.isEmpty() && !format.equals("qcow2") && !format.equals("raw")) {
             throw new IllegalArgumentException("backing format must be qcow2 or raw");
@@ -98,21 +114,23 @@ public final class Qcow2Chain {
                         : image.toAbsolutePath().getParent().resolve(newBackingName);
                 try (BackingLayer newBacking = format.equals("raw") ? new RawBacking(resolved)
                         : Qcow2Image.open(resolved, false)) {
-                    copyDifferences(top, newBacking);
+                    copyDifferences(top, newBacking, progress);
                 }
             } else {
-                copyDifferences(top, null);
+                copyDifferences(top, null, progress);
             }
             top.changeBackingFile(newBackingName, format);
         }
     }
 
-    private static void copyDifferences(Qcow2Image top, BackingLayer newBacking) throws IOException {
+    private static void copyDifferences(Qcow2Image top, BackingLayer newBacking, Progress progress)
+            throws IOException {
         int clusterSize = top.clusterSize();
         byte[] current = new byte[clusterSize];
         byte[] replacement = new byte[clusterSize];
         for (long offset = 0; offset < top.capacityBytes(); offset += clusterSize) {
             int len = (int) Math.min(clusterSize, top.capacityBytes() - offset);
+            progress.advance(offset, top.capacityBytes());
             if (top.clusterType(offset) != ClusterType.UNALLOCATED) {
                 continue;
             }

@@ -1,5 +1,6 @@
 package dev.cairn.qcow2.cli;
 
+import dev.cairn.pool.spi.Progress;
 import dev.cairn.qcow2.Qcow2Chain;
 import dev.cairn.qcow2.Qcow2Compare;
 import dev.cairn.qcow2.Qcow2Image;
@@ -17,25 +18,30 @@ final class ChainCommands {
     private ChainCommands() {
     }
 
-    /** {@code commit [-f qcow2] FILE}. */
+    /** {@code commit [-f qcow2] [-p] FILE}. */
     static final class Commit extends Subcommand {
         Commit() {
             super("commit", "Write an overlay's clusters into its backing file and empty it.");
             qcow2FormatOption();
+            flag("-p", "show progress");
             parameter("file");
         }
 
         @Override
         int run() throws Exception {
             requireQcow2Format();
-            Qcow2Chain.commit(path(0));
+            ProgressLine line = given("-p") ? new ProgressLine(out()) : null;
+            Qcow2Chain.commit(path(0), line == null ? Progress.NONE : line);
+            if (line != null) {
+                line.finish();
+            }
             out().println("Image committed.");
             out().flush();
             return 0;
         }
     }
 
-    /** {@code rebase [-f qcow2] [-u] -b BACKING [-F FMT] FILE}. */
+    /** {@code rebase [-f qcow2] [-u] [-p] -b BACKING [-F FMT] FILE}. */
     static final class Rebase extends Subcommand {
         Rebase() {
             super("rebase", "Change the backing file (-b \"\" flattens; -u rewrites the header only).");
@@ -43,6 +49,7 @@ final class ChainCommands {
             flag("-u", "unsafe: change the name only, copy nothing");
             requiredOption("-b", "backing", "new backing file, relative to the image's directory");
             option("-F", "backingFormat", "new backing format: qcow2 | raw (probed if absent)");
+            flag("-p", "show progress");
             parameter("file");
         }
 
@@ -55,12 +62,17 @@ final class ChainCommands {
             if (!backing.isEmpty() && backingFormat.isEmpty()) {
                 backingFormat = Qcow2Image.probeFormat(file.toAbsolutePath().getParent().resolve(backing));
             }
-            Qcow2Chain.rebase(file, backing, backingFormat, given("-u"));
+            ProgressLine line = given("-p") ? new ProgressLine(out()) : null;
+            Qcow2Chain.rebase(file, backing, backingFormat, given("-u"), line == null ? Progress.NONE : line);
+            if (line != null) {
+                line.finish();
+                out().flush();
+            }
             return 0;
         }
     }
 
-    /** {@code compare [-f FMT] [-F FMT] [-q] FIRST SECOND}. */
+    /** {@code compare [-f FMT] [-F FMT] [-q] [-U] FIRST SECOND}. */
     static final class Compare extends Subcommand {
         Compare() {
             super("compare", "Compare guest content: exit 0 equal, 1 different, 2 error.");
@@ -94,7 +106,7 @@ final class ChainCommands {
         }
     }
 
-    /** {@code map [-f qcow2] --output=json FILE}. */
+    /** {@code map [-f qcow2] [-U] --output=json FILE}. */
     static final class Map extends Subcommand {
         Map() {
             super("map", "Print where each guest range comes from (--output=json).");

@@ -144,6 +144,22 @@ class QemuImgShapesTest {
     }
 
     @Test
+    void commitAndRebaseWithDashPPrintProgressAndDoTheirWork() throws Exception {
+        Path expected = dir.resolve("top.raw");
+        qemuImg("convert", "-O", "raw", top.toString(), expected.toString());
+        String rebased = cairnImg("rebase", "-p", "-b", "", top.toString()).ok().out();
+        assertThat(rebased).startsWith("    (0.00/100%)\r").endsWith("    (100.00/100%)\r\n");
+        assertThat(qemuImg("info", top.toString())).doesNotContain("backing file");
+        qemuImg("compare", "-f", "raw", "-F", "qcow2", expected.toString(), top.toString());
+
+        qemuImg("rebase", "-u", "-b", "base.qcow2", "-F", "qcow2", top.toString());
+        String committed = cairnImg("commit", "-p", top.toString()).ok().out();
+        assertThat(committed).startsWith("    (0.00/100%)\r").endsWith("    (100.00/100%)\r\nImage committed.\n");
+        qemuImg("compare", "-f", "raw", "-F", "qcow2", expected.toString(), base.toString());
+        QemuTool.img("check", base.toString()).ok();
+    }
+
+    @Test
     void convertRefusesToWriteOverWhatItReadsAndBadOptionsAndChangesNothing() throws Exception {
         byte[] baseBefore = Files.readAllBytes(base);
         byte[] topBefore = Files.readAllBytes(top);
