@@ -16,12 +16,14 @@ import java.util.List;
  * @param allocatedClusters guest clusters allocated in the active L1 (normal, zero-allocated,
  *     compressed)
  * @param compressedClusters compressed guest clusters in the active L1
+ * @param fragmentedClusters allocated guest clusters of the active L1 that do not follow the previous
+ *     one of their L2 table on the host, compressed ones all counted (qemu-img's "fragmented")
  * @param totalClusters guest clusters of the virtual disk
  * @param messages one line per problem, in qemu-img's wording where possible
  */
 public record CheckResult(long corruptions, long leaks, long checkErrors, long corruptionsFixed, long leaksFixed,
-        long imageEndOffset, long allocatedClusters, long compressedClusters, long totalClusters,
-        List<String> messages) {
+        long imageEndOffset, long allocatedClusters, long compressedClusters, long fragmentedClusters,
+        long totalClusters, List<String> messages) {
 
     public CheckResult {
         messages = List.copyOf(messages);

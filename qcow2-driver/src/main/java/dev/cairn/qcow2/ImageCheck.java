@@ -39,6 +39,7 @@ final class ImageCheck {
         long corruptions;
         long allocated;
         long compressed;
+        long fragmented;
 
         Tally(long fileClusters) throws Qcow2UnsupportedException {
             if (fileClusters > Integer.MAX_VALUE - 8) {
@@ -95,7 +96,7 @@ final class ImageCheck {
         checkCopiedFlags(tally);
         long totalClusters = state.clustersFor(state.header().sizeBytes());
         return new CheckResult(tally.corruptions, leaks, 0, 0, 0, (highest + 1) << state.clusterBits,
-                tally.allocated, tally.compressed, totalClusters, tally.messages);
+                tally.allocated, tally.compressed, tally.fragmented, totalClusters, tally.messages);
     }
 
     private static void addMessage(Tally tally, String message) {
@@ -142,13 +143,21 @@ final class ImageCheck {
                 continue;
             }
             tally.count(tableOffset, state.clusterSize);
+            long nextContiguous = 0;
             for (long entry : state.l2Cache.table(tableOffset)) {
-                countL2Entry(tally, entry, active);
+                nextContiguous = countL2Entry(tally, entry, active, nextContiguous);
             }
         }
     }
 
-    private void countL2Entry(Tally tally, long entry, boolean active) throws IOException {
+    /**
+     * Counts one L2 entry's references and, for the active state, its allocation as qemu-img reports
+     * it: a data cluster is fragmented when it does not follow the previous data cluster of the same
+     * L2 table on the host ({@code nextContiguous}, 0 for none yet); compressed clusters always are.
+     *
+     * @return where the next data cluster would follow this one's
+     */
+    private long countL2Entry(Tally tally, long entry, boolean active, long nextContiguous) throws IOException {
         ClusterType type = L2Entry.type(entry);
         if (type == ClusterType.COMPRESSED) {
             if ((entry & L2Entry.COPIED) != 0) {
@@ -158,16 +167,24 @@ final class ImageCheck {
             tally.count(start, L2Entry.compressedSizeBytes(entry, state.clusterBits));
         } else if (L2Entry.hasReservedBits(entry)) {
             tally.corruption("ERROR: L2 entry 0x" + Long.toHexString(entry) + " has reserved bits set");
-            return;
+            return nextContiguous;
         } else if (type == ClusterType.NORMAL || type == ClusterType.ZERO_ALLOC) {
             tally.count(L2Entry.hostOffset(entry), state.clusterSize);
         }
-        if (active && type != ClusterType.UNALLOCATED && type != ClusterType.ZERO_PLAIN) {
-            tally.allocated++;
-            if (type == ClusterType.COMPRESSED) {
-                tally.compressed++;
-            }
+        if (!active || type == ClusterType.UNALLOCATED || type == ClusterType.ZERO_PLAIN) {
+            return nextContiguous;
         }
+        tally.allocated++;
+        if (type == ClusterType.COMPRESSED) {
+            tally.compressed++;
+            tally.fragmented++;
+            return nextContiguous;
+        }
+        long host = L2Entry.hostOffset(entry);
+        if (nextContiguous != 0 && host != nextContiguous) {
+            tally.fragmented++;
+        }
+        return host + state.clusterSize;
     }
 
     private void checkCopiedFlags(Tally tally) throws IOException {
@@ -202,29 +219,39 @@ final class ImageCheck {
      */
     CheckResult repair(RepairMode mode) throws IOException {
         CheckResult before = check();
+        List<String> messages = new ArrayList<>(before.messages());
         if (mode == RepairMode.LEAKS || before.corruptions() == 0) {
-            fixLeaks();
+            messages.addAll(fixLeaks());
         } else {
             rebuildRefcounts();
             walk.fixCopiedFlags();
         }
         state.refcounts.commit();
         CheckResult after = check();
+        messages.addAll(after.messages());
         long leaksFixed = Math.max(0, before.leaks() - after.leaks());
         long corruptionsFixed = Math.max(0, before.corruptions() - after.corruptions());
         return new CheckResult(after.corruptions(), after.leaks(), after.checkErrors(), corruptionsFixed,
                 leaksFixed, after.imageEndOffset(), after.allocatedClusters(), after.compressedClusters(),
-                after.totalClusters(), after.messages());
+                after.fragmentedClusters(), after.totalClusters(), messages.subList(0,
+                Math.min(messages.size(), MAX_MESSAGES)));
     }
 
-    private void fixLeaks() throws IOException {
+    /** Lowers every leaked refcount to the references found; one line per cluster, as qemu-img prints. */
+    private List<String> fixLeaks() throws IOException {
         Tally tally = tally(true);
+        List<String> repaired = new ArrayList<>();
         for (int cluster = 0; cluster < tally.refs.length; cluster++) {
             long stored = state.refcounts.refcount(cluster);
             if (stored > tally.refs[cluster]) {
+                if (repaired.size() < MAX_MESSAGES) {
+                    repaired.add("Repairing cluster " + cluster + " refcount=" + stored + " reference="
+                            + tally.refs[cluster]);
+                }
                 state.refcounts.update(cluster, tally.refs[cluster] - stored);
             }
         }
+        return repaired;
     }
 
     /**

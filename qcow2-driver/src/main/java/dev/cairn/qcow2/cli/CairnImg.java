@@ -244,6 +244,9 @@ public final class CairnImg {
                     result = image.repair(repair.equals("all") ? RepairMode.ALL : RepairMode.LEAKS);
                 }
             }
+            PrintWriter err = err();
+            result.messages().forEach(err::println); // qemu-img's messages go to standard error too
+            err.flush();
             PrintWriter out = out();
             out.print(value("--output", "human").equals("json") ? ImageInfo.checkJson(file, result)
                     : ImageInfo.checkHuman(result));

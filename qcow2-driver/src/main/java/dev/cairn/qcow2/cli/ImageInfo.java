@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 
 /** Renders image and check information in qemu-img 7.2's human and JSON shapes. */
 final class ImageInfo {
@@ -45,11 +46,20 @@ final class ImageInfo {
         if (!image.snapshots().isEmpty()) {
             out.append(snapshotTable(image.snapshots()));
         }
+        // Images this engine opens always use zlib and standard L2 entries (other compression types and
+        // extended L2 are incompatible features it refuses); v2 images have neither field, as qemu-img shows.
+        boolean v3 = header.version() == 3;
         out.append("Format specific information:\n");
-        out.append("    compat: ").append(header.version() == 3 ? "1.1" : "0.10").append('\n');
-        out.append("    lazy refcounts: ").append(lazy(header)).append('\n');
+        out.append("    compat: ").append(v3 ? "1.1" : "0.10").append('\n');
+        out.append("    compression type: zlib\n");
+        if (v3) {
+            out.append("    lazy refcounts: ").append(lazy(header)).append('\n');
+        }
         out.append("    refcount bits: ").append(1 << header.refcountOrder()).append('\n');
-        out.append("    corrupt: ").append(corrupt(header)).append('\n');
+        if (v3) {
+            out.append("    corrupt: ").append(corrupt(header)).append('\n');
+            out.append("    extended l2: false\n");
+        }
         return out.toString();
     }
 
@@ -104,9 +114,29 @@ final class ImageInfo {
             out.append("    \"full-backing-filename\": ").append(quote(fullBackingName(file, backing))).append(",\n");
             out.append("    \"backing-filename-format\": ").append(quote(header.backingFormat())).append(",\n");
         }
-        out.append("    \"snapshots\": [");
+        if (!image.snapshots().isEmpty()) {
+            out.append("    \"snapshots\": [").append(snapshotsJson(image.snapshots())).append("],\n");
+        }
+        boolean v3 = header.version() == 3;
+        out.append("    \"format-specific\": {\"type\": \"qcow2\", \"data\": {\"compat\": ")
+                .append(quote(v3 ? "1.1" : "0.10")).append(", \"compression-type\": \"zlib\"");
+        if (v3) {
+            out.append(", \"lazy-refcounts\": ").append(lazy(header));
+        }
+        out.append(", \"refcount-bits\": ").append(1 << header.refcountOrder());
+        if (v3) {
+            out.append(", \"corrupt\": ").append(corrupt(header)).append(", \"extended-l2\": false");
+        }
+        out.append("}},\n");
+        out.append("    \"dirty-flag\": ").append((header.incompatibleFeatures() & Features.INCOMPAT_DIRTY) != 0)
+                .append("\n}\n");
+        return out.toString();
+    }
+
+    private static String snapshotsJson(List<Qcow2Snapshot> snapshots) {
+        StringBuilder out = new StringBuilder();
         String separator = "";
-        for (Qcow2Snapshot snapshot : image.snapshots()) {
+        for (Qcow2Snapshot snapshot : snapshots) {
             Instant created = snapshot.createdAt();
             long clock = snapshot.vmClockNsec();
             out.append(separator).append("{\"id\": ").append(quote(snapshot.id())).append(", \"name\": ")
@@ -120,13 +150,6 @@ final class ImageInfo {
             out.append('}');
             separator = ", ";
         }
-        out.append("],\n");
-        out.append("    \"format-specific\": {\"type\": \"qcow2\", \"data\": {\"compat\": ")
-                .append(quote(header.version() == 3 ? "1.1" : "0.10")).append(", \"lazy-refcounts\": ")
-                .append(lazy(header)).append(", \"refcount-bits\": ").append(1 << header.refcountOrder())
-                .append(", \"corrupt\": ").append(corrupt(header)).append("}},\n");
-        out.append("    \"dirty-flag\": ").append((header.incompatibleFeatures() & Features.INCOMPAT_DIRTY) != 0)
-                .append("\n}\n");
         return out.toString();
     }
 
@@ -137,18 +160,36 @@ final class ImageInfo {
                 + ",\n    \"dirty-flag\": false\n}\n";
     }
 
+    /**
+     * What qemu-img check prints on standard output (the messages about each problem go to standard
+     * error, {@link CheckResult#messages}).
+     */
     static String checkHuman(CheckResult result) {
         StringBuilder out = new StringBuilder();
-        result.messages().forEach(message -> out.append(message).append('\n'));
+        if (result.corruptionsFixed() > 0 || result.leaksFixed() > 0) {
+            out.append("The following inconsistencies were found and repaired:\n\n    ").append(result.leaksFixed())
+                    .append(" leaked clusters\n    ").append(result.corruptionsFixed()).append(" corruptions\n\n")
+                    .append("Double checking the fixed image now...\n");
+        }
         if (result.isClean()) {
             out.append("No errors were found on the image.\n");
-        } else {
-            if (result.corruptions() > 0) {
-                out.append('\n').append(result.corruptions()).append(" errors were found on the image.\n");
-            }
-            if (result.leaks() > 0) {
-                out.append('\n').append(result.leaks()).append(" leaked clusters were found on the image.\n");
-            }
+        }
+        if (result.corruptions() > 0) {
+            out.append('\n').append(result.corruptions()).append(" errors were found on the image.\n")
+                    .append("Data may be corrupted, or further writes to the image may corrupt it.\n");
+        }
+        if (result.leaks() > 0) {
+            out.append('\n').append(result.leaks()).append(" leaked clusters were found on the image.\n")
+                    .append("This means waste of disk space, but no harm to data.\n");
+        }
+        if (result.checkErrors() > 0) {
+            out.append('\n').append(result.checkErrors()).append(" internal errors have occurred during the check.\n");
+        }
+        long allocated = result.allocatedClusters();
+        if (result.totalClusters() != 0 && allocated != 0) {
+            out.append(String.format(Locale.ROOT, "%d/%d = %.2f%% allocated, %.2f%% fragmented, %.2f%% compressed "
+                    + "clusters%n", allocated, result.totalClusters(), allocated * 100.0 / result.totalClusters(),
+                    result.fragmentedClusters() * 100.0 / allocated, result.compressedClusters() * 100.0 / allocated));
         }
         out.append("Image end offset: ").append(result.imageEndOffset()).append('\n');
         return out.toString();
@@ -165,6 +206,7 @@ final class ImageInfo {
         out.append("    \"check-errors\": ").append(result.checkErrors()).append(",\n");
         appendIfNonZero(out, "allocated-clusters", result.allocatedClusters());
         appendIfNonZero(out, "compressed-clusters", result.compressedClusters());
+        appendIfNonZero(out, "fragmented-clusters", result.fragmentedClusters());
         out.append("    \"filename\": ").append(quote(file.toString())).append(",\n");
         out.append("    \"format\": \"qcow2\"\n}\n");
         return out.toString();
