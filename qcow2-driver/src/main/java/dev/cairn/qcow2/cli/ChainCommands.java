@@ -5,13 +5,16 @@ import dev.cairn.qcow2.Qcow2Chain;
 import dev.cairn.qcow2.Qcow2Compare;
 import dev.cairn.qcow2.Qcow2Image;
 import dev.cairn.qcow2.Qcow2Map;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@code cairn-img} subcommands over backing chains and guest content, with qemu-img's argument
  * shapes and messages (qemu-img.rst): {@code commit}, {@code rebase}, {@code compare} and
- * {@code map --output=json}.
+ * {@code map}.
  */
 final class ChainCommands {
 
@@ -106,12 +109,12 @@ final class ChainCommands {
         }
     }
 
-    /** {@code map [-f qcow2] [-U] --output=json FILE}. */
+    /** {@code map [-f qcow2] [-U] [--output=human|json] FILE}. */
     static final class Map extends Subcommand {
         Map() {
-            super("map", "Print where each guest range comes from (--output=json).");
+            super("map", "Print where each guest range comes from.");
             qcow2FormatOption();
-            requiredOption("--output", "output", "json (the only output supported)");
+            option("--output", "output", "human (the default: the ranges holding data, and their file) | json");
             forceShareFlag();
             parameter("file");
         }
@@ -119,15 +122,54 @@ final class ChainCommands {
         @Override
         int run() throws Exception {
             requireQcow2Format();
-            if (!value("--output", "").equals("json")) {
-                throw new IllegalArgumentException("only --output=json is supported");
+            String output = value("--output", "human");
+            if (!output.equals("json") && !output.equals("human")) {
+                throw new IllegalArgumentException("--output must be human or json");
             }
-            try (Qcow2Image image = Qcow2Image.open(path(0), false)) {
-                PrintWriter out = out();
-                out.print(Qcow2Map.json(Qcow2Map.of(image)));
+            Path file = path(0);
+            List<Qcow2Map.Range> ranges;
+            List<String> files = new ArrayList<>(List.of(file.toString()));
+            try (Qcow2Image image = Qcow2Image.open(file, false)) {
+                ranges = Qcow2Map.of(image);
+                // The name of each layer of the chain, as qemu-img names them (the chain was checked on open).
+                Path layer = file;
+                for (String backing = image.header().backingFileName(); !backing.isEmpty();) {
+                    layer = Path.of(ImageInfo.fullBackingName(layer, backing));
+                    files.add(layer.toString());
+                    backing = Qcow2Image.probeFormat(layer).equals("qcow2") ? backingName(layer) : "";
+                }
+            }
+            PrintWriter out = out();
+            if (output.equals("json")) {
+                out.print(Qcow2Map.json(ranges));
                 out.flush();
+                return 0;
             }
+            out.printf("%-16s%-16s%-16s%s%n", "Offset", "Length", "Mapped to", "File");
+            for (Qcow2Map.Range range : ranges) {
+                if (!range.data() || range.zero()) {
+                    continue;
+                }
+                if (range.hostOffset() < 0) {
+                    out.flush();
+                    throw new IllegalArgumentException("File contains external, encrypted or compressed clusters.");
+                }
+                out.printf("%-16s%-16s%-16s%s%n", hex(range.start()), hex(range.length()), hex(range.hostOffset()),
+                        files.get(range.depth()));
+            }
+            out.flush();
             return 0;
+        }
+
+        private static String backingName(Path image) throws IOException {
+            try (Qcow2Image layer = Qcow2Image.open(image, false)) {
+                return layer.header().backingFileName();
+            }
+        }
+
+        /** C's {@code %#x}: 0x and lower-case hex, but a bare 0. */
+        private static String hex(long value) {
+            return value == 0 ? "0" : "0x" + Long.toHexString(value);
         }
     }
 }

@@ -73,6 +73,34 @@ class QemuImgShapesTest {
     }
 
     @Test
+    void mapPrintsWhatQemuImgPrintsAndRefusesCompressedClustersInHumanForm() throws Exception {
+        Path raw = dir.resolve("raw-base.raw");
+        try (var file = java.nio.channels.FileChannel.open(raw, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            file.write(java.nio.ByteBuffer.wrap(new byte[3 << 20]).put(0, (byte) 1).put((2 << 20) + 5, (byte) 2), 0);
+            file.truncate(8 << 20).write(java.nio.ByteBuffer.allocate(1), (8 << 20) - 1);
+        }
+        Path overRaw = dir.resolve("over-raw.qcow2");
+        qemuImg("create", "-f", "qcow2", "-b", "raw-base.raw", "-F", "raw", overRaw.toString());
+        QemuTool.io(overRaw, "write -P 0x44 1M 64k").ok();
+        for (Path image : List.of(top, base, overRaw)) {
+            for (String format : List.of("human", "json")) {
+                assertThat(cairnImg("map", "--output=" + format, image.toString()).ok().out()).as("%s %s", image, format)
+                        .isEqualTo(qemuImg("map", "--output=" + format, image.toString()));
+            }
+        }
+        assertThat(cairnImg("map", top.toString()).out()).contains("base.qcow2").contains("top.qcow2");
+
+        Path compressed = dir.resolve("compressed.qcow2");
+        qemuImg("convert", "-c", "-O", "qcow2", top.toString(), compressed.toString());
+        Run refused = cairnImg("map", compressed.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("cairn-img: File contains external, encrypted or compressed clusters.\n");
+        assertThat(QemuTool.img("map", compressed.toString()).stderr())
+                .isEqualTo("qemu-img: File contains external, encrypted or compressed clusters.\n");
+    }
+
+    @Test
     void checkAndRepairPrintWhatQemuImgPrints() throws Exception {
         Path compressed = dir.resolve("compressed.qcow2");
         qemuImg("convert", "-c", "-O", "qcow2", top.toString(), compressed.toString());
