@@ -14,9 +14,9 @@ import java.util.Set;
 /**
  * The few Linux system calls the engine needs and Java 17 lacks: {@code lseek} with
  * {@code SEEK_DATA}/{@code SEEK_HOLE} ({@link DataExtents}), open file description locks
- * ({@link ImageLock}) and {@code fstat}'s block count ({@link DiskUsage}), called through jffi (the native-call library under jnr). Loaded on first
- * use (40-90 ms, measured); {@link #get()} is null on other systems or where the native library
- * cannot be loaded, and callers then do without.
+ * ({@link ImageLock}) and {@code fstat}'s block count ({@link DiskUsage}), called through jffi (the
+ * native-call library under jnr). Loaded on first use (40-90 ms, measured); {@link #get()} is null on
+ * other systems or where the native library cannot be loaded, and callers then do without.
  */
 final class LinuxCalls {
 

@@ -129,11 +129,11 @@ public final class CairnImg {
         return error.getMessage() != null ? error.getMessage() : error.toString();
     }
 
-    /** {@code create -f qcow2 [-o ...] [-b BACKING -F FMT] FILE [SIZE]}. */
+    /** {@code create [-f qcow2|raw] [-o ...] [-b BACKING -F FMT] FILE [SIZE]}. */
     static final class Create extends Subcommand {
         Create() {
-            super("create", "Create a qcow2 image.");
-            option("-f", "format", "format (qcow2 only)");
+            super("create", "Create a qcow2 image or a sparse raw file.");
+            option("-f", "format", "qcow2 (the default) | raw");
             spec().addOption(OptionSpec.builder("-o").type(List.class).auxiliaryTypes(String.class).splitRegex(",")
                     .paramLabel("<options>").description("cluster_size, refcount_bits, lazy_refcounts, compat")
                     .build());
@@ -145,23 +145,61 @@ public final class CairnImg {
 
         @Override
         int run() throws Exception {
-            if (!value("-f", "qcow2").equals("qcow2")) {
-                throw new IllegalArgumentException("only -f qcow2 is supported");
-            }
+            String format = value("-f", "qcow2");
             Path file = path(0);
             String size = parameter(1, null);
-            Qcow2CreateOptions create = Qcow2CreateOptions.ofCapacity(size == null ? 0 : Sizes.parse(size));
-            for (String option : this.<List<String>>value("-o", List.of())) {
-                create = CreateOptionParser.apply(create, option);
-            }
+            List<String> options = this.<List<String>>value("-o", List.of());
             String backing = value("-b", "");
+            if (format.equals("raw")) {
+                return createRaw(file, size, options, backing);
+            }
+            if (!format.equals("qcow2")) {
+                throw new IllegalArgumentException("unsupported format '" + format + "' (qcow2 or raw)");
+            }
+            Qcow2CreateOptions create = Qcow2CreateOptions.ofCapacity(size == null ? 0 : Sizes.parse(size));
+            String compat = null;
+            for (String option : options) {
+                create = CreateOptionParser.apply(create, option);
+                if (option.startsWith("compat=")) {
+                    compat = option.substring("compat=".length());
+                }
+            }
             if (!backing.isEmpty()) {
                 create = create.withBacking(backing, value("-F", ""));
             }
-            try (Qcow2Image image = Qcow2Image.create(file, create)) {
-                out().printf("Formatting '%s', fmt=qcow2 cluster_size=%d size=%d%n", file, image.clusterSize(),
-                        image.capacityBytes());
+            if (size == null && create.backingFile().isEmpty()) {
+                throw new IllegalArgumentException(file + ": Image creation needs a size parameter");
             }
+            try (Qcow2Image image = Qcow2Image.create(file, create)) {
+                // qemu-img's line: the size as asked for (not rounded), compat only when it was given.
+                out().println("Formatting '" + file + "', fmt=qcow2 cluster_size=" + image.clusterSize()
+                        + " extended_l2=off compression_type=zlib size="
+                        + (size == null ? image.capacityBytes() : Sizes.parse(size))
+                        + (create.backingFile().isEmpty() ? "" : " backing_file=" + create.backingFile()
+                                + " backing_fmt=" + create.backingFormat())
+                        + (compat == null ? "" : " compat=" + compat) + " lazy_refcounts="
+                        + (create.lazyRefcounts() ? "on" : "off") + " refcount_bits=" + (1 << create.refcountOrder()));
+            }
+            out().flush();
+            return 0;
+        }
+
+        /** A raw file of {@code size} bytes, all of it a hole ({@code qemu-img create -f raw}). */
+        private int createRaw(Path file, String size, List<String> options, String backing) throws IOException {
+            if (!options.isEmpty() || !backing.isEmpty()) {
+                throw new IllegalArgumentException("a raw file takes no -o options and no backing file");
+            }
+            if (size == null) {
+                throw new IllegalArgumentException(file + ": Image creation needs a size parameter");
+            }
+            long bytes = Sizes.parse(size);
+            try (FileChannel raw = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                if (bytes > 0) {
+                    raw.write(ByteBuffer.allocate(1), bytes - 1);
+                }
+            }
+            out().println("Formatting '" + file + "', fmt=raw size=" + bytes);
             out().flush();
             return 0;
         }

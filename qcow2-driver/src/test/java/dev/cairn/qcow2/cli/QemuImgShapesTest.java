@@ -73,6 +73,43 @@ class QemuImgShapesTest {
     }
 
     @Test
+    void createPrintsWhatQemuImgPrintsAndMakesTheSameImage() throws Exception {
+        Path qemuDir = Files.createDirectories(dir.resolve("q"));
+        Path ourDir = Files.createDirectories(dir.resolve("c"));
+        for (List<String> options : List.of(List.of("-f", "qcow2"), List.of("-f", "qcow2", "-o", "compat=0.10"),
+                List.of("-f", "qcow2", "-o", "cluster_size=4k,refcount_bits=8,lazy_refcounts=on"),
+                List.of("-f", "qcow2", "-o", "compat=1.1"),
+                List.of("-f", "qcow2", "-b", "../base.qcow2", "-F", "qcow2"),
+                List.of("-f", "raw"))) {
+            String size = options.contains("-b") ? null : options.contains("compat=1.1") ? "100" : "1G";
+            String qemus = qemuImg(createArgs(options, qemuDir, size)).replace(qemuDir.toString(), "D");
+            String ours = cairnImg(createArgs(options, ourDir, size)).ok().out().replace(ourDir.toString(), "D");
+            assertThat(ours).as(options.toString()).isEqualTo(qemus);
+            String qemuInfo = qemuImg("info", qemuDir.resolve("x.img").toString()).replace(qemuDir.toString(), "D");
+            String ourInfo = qemuImg("info", ourDir.resolve("x.img").toString()).replace(ourDir.toString(), "D");
+            assertThat(ourInfo.replaceAll("disk size: .*\n", "")).as(options.toString())
+                    .isEqualTo(qemuInfo.replaceAll("disk size: .*\n", ""));
+            Files.delete(qemuDir.resolve("x.img"));
+            Files.delete(ourDir.resolve("x.img"));
+        }
+        Run noSize = cairnImg("create", "-f", "qcow2", ourDir.resolve("none.qcow2").toString());
+        assertThat(noSize.exitCode()).isEqualTo(1);
+        assertThat(noSize.err()).endsWith("Image creation needs a size parameter\n");
+        assertThat(ourDir.resolve("none.qcow2")).doesNotExist();
+    }
+
+    /** {@code create OPTIONS DIRECTORY/x.img [SIZE]}. */
+    private static String[] createArgs(List<String> options, Path directory, String size) {
+        List<String> args = new java.util.ArrayList<>(List.of("create"));
+        args.addAll(options);
+        args.add(directory.resolve("x.img").toString());
+        if (size != null) {
+            args.add(size);
+        }
+        return args.toArray(String[]::new);
+    }
+
+    @Test
     void mapPrintsWhatQemuImgPrintsAndRefusesCompressedClustersInHumanForm() throws Exception {
         Path raw = dir.resolve("raw-base.raw");
         try (var file = java.nio.channels.FileChannel.open(raw, java.nio.file.StandardOpenOption.CREATE_NEW,
@@ -85,7 +122,8 @@ class QemuImgShapesTest {
         QemuTool.io(overRaw, "write -P 0x44 1M 64k").ok();
         for (Path image : List.of(top, base, overRaw)) {
             for (String format : List.of("human", "json")) {
-                assertThat(cairnImg("map", "--output=" + format, image.toString()).ok().out()).as("%s %s", image, format)
+                assertThat(cairnImg("map", "--output=" + format, image.toString()).ok().out())
+                        .as("%s %s", image, format)
                         .isEqualTo(qemuImg("map", "--output=" + format, image.toString()));
             }
         }
@@ -315,7 +353,8 @@ class QemuImgShapesTest {
         Path missing = dir.resolve("missing.qcow2");
         Run notThere = cairnImg("info", missing.toString());
         assertThat(notThere.exitCode()).isEqualTo(1);
-        assertThat(notThere.err()).isEqualTo("cairn-img: Could not open '" + missing + "': No such file or directory\n");
+        assertThat(notThere.err())
+                .isEqualTo("cairn-img: Could not open '" + missing + "': No such file or directory\n");
     }
 
     private static String withoutDate(String text) {
