@@ -78,6 +78,23 @@ class CairnImgJarTest {
         assertThat(cairnImg("compare", "-f", "raw", "-F", "qcow2", firstRaw.toString(), copy.toString()))
                 .contains("Images are identical.");
         assertThat(qemuImg("check", base.toString())).contains("No errors were found");
+
+        // The commands and shapes added for qemu-img's users, from the jar (disk sizes through its native calls).
+        Path chainTop = dir.resolve("chain-top.qcow2");
+        cairnImg("create", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", chainTop.toString());
+        // Both tools print snapshot dates in the machine's time zone.
+        assertThat(cairnImg("info", "--backing-chain", chainTop.toString()))
+                .isEqualTo(qemuImg("info", "--backing-chain", chainTop.toString()));
+        assertThat(cairnImg("map", chainTop.toString())).isEqualTo(qemuImg("map", chainTop.toString()));
+        Path flat = dir.resolve("flat.qcow2");
+        assertThat(cairnImg("convert", "-p", "-O", "qcow2", chainTop.toString(), flat.toString()))
+                .endsWith("(100.00/100%)\r\n");
+        assertThat(qemuImg("compare", chainTop.toString(), flat.toString())).contains("Images are identical.");
+        assertThat(cairnImg("resize", flat.toString(), "+1G")).isEqualTo("Image resized.\n");
+        Path raw = dir.resolve("blank.raw");
+        assertThat(cairnImg("create", "-f", "raw", raw.toString(), "1G"))
+                .isEqualTo(qemuImg("create", "-f", "raw", dir.resolve("blank-qemu.raw").toString(), "1G")
+                        .replace("blank-qemu.raw", "blank.raw"));
         assertThat(cairnImg("--version")).startsWith("cairn-img ");
     }
 
