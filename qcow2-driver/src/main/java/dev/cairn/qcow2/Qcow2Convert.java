@@ -536,7 +536,13 @@ public final class Qcow2Convert {
         return openRawTarget(target);
     }
 
+    /** Opens a raw target, emptied; an existing file only if no other process holds it (QEMU's locks). */
     private static FileChannel openRawTarget(Path target) throws IOException {
+        if (Files.exists(target)) {
+            try (ImageLock unused = ImageLock.forWriting(target)) {
+                // Refused (Qcow2LockedException) while a VM or qemu-img writes it, as qemu-img refuses it.
+            }
+        }
         return FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING);
     }

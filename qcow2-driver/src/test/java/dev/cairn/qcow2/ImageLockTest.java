@@ -68,6 +68,35 @@ class ImageLockTest {
 
     @Test
     @Timeout(60)
+    void aRawFileQemuWritesIsNeitherRecreatedNorResizedUntilItLetsGo() throws Exception {
+        Path file = dir.resolve("disk.raw");
+        RawFiles.create(file, 1 << 20);
+        java.nio.file.Files.write(file, new byte[] {5}, java.nio.file.StandardOpenOption.WRITE);
+        Process qemu = new ProcessBuilder("qemu-io", "-f", "raw", "-c", "sleep 30000", file.toString())
+                .redirectErrorStream(true).start();
+        try {
+            awaitWriterLock(file, qemu);
+            assertThatThrownBy(() -> RawFiles.create(file, 2 << 20)).isInstanceOf(Qcow2LockedException.class);
+            assertThatThrownBy(() -> RawFiles.resize(file, 4 << 20)).isInstanceOf(Qcow2LockedException.class)
+                    .hasMessageContaining("\"write\" lock");
+            Path image = newImage();
+            assertThatThrownBy(() -> Qcow2Convert.toRaw(image, file)).as("nor overwritten by a convert")
+                    .isInstanceOf(Qcow2LockedException.class);
+            assertThat(java.nio.file.Files.size(file)).isEqualTo(1 << 20);
+            assertThat(java.nio.file.Files.readAllBytes(file)[0]).isEqualTo((byte) 5);
+        } finally {
+            qemu.destroy();
+            qemu.waitFor(10, TimeUnit.SECONDS);
+        }
+        RawFiles.resize(file, 4 << 20);
+        assertThat(java.nio.file.Files.readAllBytes(file)[0]).as("a resize keeps the content").isEqualTo((byte) 5);
+        RawFiles.create(file, 2 << 20);
+        assertThat(java.nio.file.Files.readAllBytes(file)).as("a create empties the file").containsOnly(0)
+                .hasSize(2 << 20);
+    }
+
+    @Test
+    @Timeout(60)
     void anImageQemuWritesIsRefusedToCairnsWritersButReadable() throws Exception {
         Path file = newImage();
         Process qemu = new ProcessBuilder("qemu-io", "-f", "qcow2", "-c", "sleep 30000", file.toString())

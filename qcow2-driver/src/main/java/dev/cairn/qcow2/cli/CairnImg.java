@@ -6,18 +6,17 @@ import dev.cairn.qcow2.Qcow2Convert;
 import dev.cairn.qcow2.Qcow2CreateOptions;
 import dev.cairn.qcow2.Qcow2Image;
 import dev.cairn.qcow2.Qcow2Snapshot;
+import dev.cairn.qcow2.RawFiles;
 import dev.cairn.qcow2.RepairMode;
 import dev.cairn.qcow2.WriteOrdering;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -193,12 +192,7 @@ public final class CairnImg {
                 throw new IllegalArgumentException(file + ": Image creation needs a size parameter");
             }
             long bytes = Sizes.parse(size);
-            try (FileChannel raw = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                if (bytes > 0) {
-                    raw.write(ByteBuffer.allocate(1), bytes - 1);
-                }
-            }
+            RawFiles.create(file, bytes);
             out().println("Formatting '" + file + "', fmt=raw size=" + bytes);
             out().flush();
             return 0;
@@ -362,19 +356,13 @@ public final class CairnImg {
                     image.resize(wanted);
                 }
             } else if (format.equals("raw")) {
-                try (FileChannel raw = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    long current = raw.size();
-                    long wanted = (newSize(current, size) + 511) & ~511L;
-                    if (wanted < current && !given("--shrink")) {
-                        throw new IllegalArgumentException("shrinking loses what lies past the new end: give --shrink"
-                                + " to do it anyway");
-                    }
-                    if (wanted < current) {
-                        raw.truncate(wanted);
-                    } else if (wanted > current) {
-                        raw.write(ByteBuffer.allocate(1), wanted - 1); // a hole up to the new last byte
-                    }
+                long current = Files.size(file);
+                long wanted = (newSize(current, size) + 511) & ~511L;
+                if (wanted < current && !given("--shrink")) {
+                    throw new IllegalArgumentException("shrinking loses what lies past the new end: give --shrink"
+                            + " to do it anyway");
                 }
+                RawFiles.resize(file, wanted);
             } else {
                 throw new IllegalArgumentException("unsupported format '" + format + "' (qcow2 or raw)");
             }
