@@ -174,11 +174,6 @@ public final class Qcow2Convert {
         });
     }
 
-    /** Reads guest bytes of one state of an image: its active state or a snapshot. */
-    private interface GuestReader {
-        void read(long offset, byte[] buf, int off, int len) throws IOException;
-    }
-
     /**
      * Creates {@code target} as qcow2 with the guest content of the qcow2 image {@code source}
      * ({@code qemu-img convert -f qcow2 -O qcow2}): its active state with the backing chain read
@@ -193,7 +188,7 @@ public final class Qcow2Convert {
         try (Qcow2Image image = Qcow2Image.open(source, false)) {
             refuseInputAsTarget(target, chainFiles(source, image));
             List<long[]> ranges = new ArrayList<>();
-            GuestReader reader;
+            SnapshotReader.Source reader; // the guest bytes of the active state or of the snapshot
             long sizeBytes;
             if (snapshotIdOrName == null) {
                 sizeBytes = image.capacityBytes();
@@ -249,8 +244,8 @@ public final class Qcow2Convert {
     }
 
     /** Copies each of {@code ranges} (cluster aligned) from {@code reader} to {@code image}, skipping zero clusters. */
-    private static void copyRanges(GuestReader reader, List<long[]> ranges, Qcow2Image image, boolean compress,
-            Progress progress) throws IOException {
+    private static void copyRanges(SnapshotReader.Source reader, List<long[]> ranges, Qcow2Image image,
+            boolean compress, Progress progress) throws IOException {
         int clusterSize = image.clusterSize();
         int chunk = Math.max(CHUNK_BYTES, clusterSize);
         byte[] buffer = new byte[chunk];
@@ -536,15 +531,13 @@ public final class Qcow2Convert {
         return openRawTarget(target);
     }
 
-    /** Opens a raw target, emptied; an existing file only if no other process holds it (QEMU's locks). */
+    /**
+     * Opens a raw target, emptied or created by {@link RawFiles#create}, which refuses an existing file
+     * while another process writes it (QEMU's locks), as qemu-img refuses it.
+     */
     private static FileChannel openRawTarget(Path target) throws IOException {
-        if (Files.exists(target)) {
-            try (ImageLock unused = ImageLock.forWriting(target)) {
-                // Refused (Qcow2LockedException) while a VM or qemu-img writes it, as qemu-img refuses it.
-            }
-        }
-        return FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        RawFiles.create(target, 0);
+        return FileChannel.open(target, StandardOpenOption.WRITE);
     }
 
     /** Sets the raw output's length (its tail may be a hole) and forces it unless unsynced. */

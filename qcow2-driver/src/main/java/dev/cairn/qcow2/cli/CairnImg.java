@@ -1,6 +1,5 @@
 package dev.cairn.qcow2.cli;
 
-import dev.cairn.pool.spi.Progress;
 import dev.cairn.qcow2.CheckResult;
 import dev.cairn.qcow2.Qcow2Convert;
 import dev.cairn.qcow2.Qcow2CreateOptions;
@@ -133,9 +132,7 @@ public final class CairnImg {
         Create() {
             super("create", "Create a qcow2 image or a sparse raw file.");
             option("-f", "format", "qcow2 (the default) | raw");
-            spec().addOption(OptionSpec.builder("-o").type(List.class).auxiliaryTypes(String.class).splitRegex(",")
-                    .paramLabel("<options>").description("cluster_size, refcount_bits, lazy_refcounts, compat")
-                    .build());
+            createOptionsOption("cluster_size, refcount_bits, lazy_refcounts, compat");
             option("-b", "backing", "backing file");
             option("-F", "backingFormat", "backing format");
             parameter("file");
@@ -150,15 +147,18 @@ public final class CairnImg {
             List<String> options = this.<List<String>>value("-o", List.of());
             String backing = value("-b", "");
             if (format.equals("raw")) {
-                return createRaw(file, size, options, backing);
+                if (!options.isEmpty() || !backing.isEmpty()) {
+                    throw new IllegalArgumentException("a raw file takes no -o options and no backing file");
+                }
+                return createRaw(file, size);
             }
             if (!format.equals("qcow2")) {
                 throw new IllegalArgumentException("unsupported format '" + format + "' (qcow2 or raw)");
             }
-            Qcow2CreateOptions create = Qcow2CreateOptions.ofCapacity(size == null ? 0 : Sizes.parse(size));
-            String compat = null;
+            long capacity = size == null ? 0 : Sizes.parse(size);
+            Qcow2CreateOptions create = createOptions(Qcow2CreateOptions.ofCapacity(capacity));
+            String compat = null; // as given, for the Formatting line
             for (String option : options) {
-                create = CreateOptionParser.apply(create, option);
                 if (option.startsWith("compat=")) {
                     compat = option.substring("compat=".length());
                 }
@@ -173,7 +173,7 @@ public final class CairnImg {
                 // qemu-img's line: the size as asked for (not rounded), compat only when it was given.
                 out().println("Formatting '" + file + "', fmt=qcow2 cluster_size=" + image.clusterSize()
                         + " extended_l2=off compression_type=zlib size="
-                        + (size == null ? image.capacityBytes() : Sizes.parse(size))
+                        + (size == null ? image.capacityBytes() : capacity)
                         + (create.backingFile().isEmpty() ? "" : " backing_file=" + create.backingFile()
                                 + " backing_fmt=" + create.backingFormat())
                         + (compat == null ? "" : " compat=" + compat) + " lazy_refcounts="
@@ -184,10 +184,7 @@ public final class CairnImg {
         }
 
         /** A raw file of {@code size} bytes, all of it a hole ({@code qemu-img create -f raw}). */
-        private int createRaw(Path file, String size, List<String> options, String backing) throws IOException {
-            if (!options.isEmpty() || !backing.isEmpty()) {
-                throw new IllegalArgumentException("a raw file takes no -o options and no backing file");
-            }
+        private int createRaw(Path file, String size) throws IOException {
             if (size == null) {
                 throw new IllegalArgumentException(file + ": Image creation needs a size parameter");
             }
@@ -215,28 +212,13 @@ public final class CairnImg {
             boolean json = value("--output", "human").equals("json");
             boolean chain = given("--backing-chain");
             List<String> shown = new ArrayList<>();
-            Path file = path(0);
-            String format = value("-f", "");
-            while (file != null) {
-                String effective = format.isEmpty() ? Qcow2Image.probeFormat(file) : format;
-                Path next = null;
-                if (effective.equals("raw")) {
+            ImageInfo.forEachLayer(path(0), value("-f", ""), chain, (file, image) -> {
+                if (image == null) {
                     shown.add(json ? ImageInfo.rawJson(file) : ImageInfo.rawHuman(file));
-                } else if (effective.equals("qcow2")) {
-                    try (Qcow2Image image = Qcow2Image.open(file, false)) {
-                        shown.add(json ? ImageInfo.json(file, image) : ImageInfo.human(file, image));
-                        String backing = image.header().backingFileName();
-                        if (chain && !backing.isEmpty()) {
-                            // The chain was checked when the image opened (no loop, bounded depth).
-                            next = Path.of(ImageInfo.fullBackingName(file, backing));
-                            format = image.header().backingFormat();
-                        }
-                    }
                 } else {
-                    throw new IllegalArgumentException("unsupported format '" + effective + "' (qcow2 or raw)");
+                    shown.add(json ? ImageInfo.json(file, image) : ImageInfo.human(file, image));
                 }
-                file = next;
-            }
+            });
             PrintWriter out = out();
             if (!chain) {
                 out.print(shown.get(0));
@@ -340,10 +322,7 @@ public final class CairnImg {
         @Override
         int run() throws Exception {
             Path file = path(0);
-            String format = value("-f", "");
-            if (format.isEmpty()) {
-                format = Qcow2Image.probeFormat(file);
-            }
+            String format = formatOf(file);
             String size = parameter(1, null);
             if (format.equals("qcow2")) {
                 try (Qcow2Image image = Qcow2Image.open(file, true)) {
@@ -397,14 +376,12 @@ public final class CairnImg {
             super("convert", "Convert between raw and qcow2 (-l exports a snapshot, -c compresses).");
             option("-f", "sourceFormat", "source format: raw | qcow2 (probed if absent)");
             requiredOption("-O", "targetFormat", "output format: raw | qcow2");
-            spec().addOption(OptionSpec.builder("-o").type(List.class).auxiliaryTypes(String.class).splitRegex(",")
-                    .paramLabel("<options>").description("qcow2 output: cluster_size, refcount_bits, "
-                            + "lazy_refcounts, compat").build());
+            createOptionsOption("qcow2 output: cluster_size, refcount_bits, lazy_refcounts, compat");
             option("-l", "snapshot", "snapshot to export: snapshot.name=NAME, snapshot.id=ID, or ID or name");
             flag("-c", "compress every cluster (qcow2 output)");
             option("-t", "cache", "output cache mode: writeback (default: forced once at the end) | unsafe "
                     + "(never forced, qemu-img convert's default)");
-            flag("-p", "show progress");
+            progressFlag();
             forceShareFlag();
             parameter("source");
             parameter("target");
@@ -419,32 +396,24 @@ public final class CairnImg {
             WriteOrdering ordering = cache.equals("unsafe") ? WriteOrdering.UNSYNCED : WriteOrdering.DEFERRED_TO_CLOSE;
             Path source = path(0);
             Path target = path(1);
-            String sourceFormat = value("-f", "");
-            if (sourceFormat.isEmpty()) {
-                sourceFormat = Qcow2Image.probeFormat(source);
-            }
+            String sourceFormat = formatOf(source);
             String targetFormat = value("-O", null);
             requireKnown(sourceFormat, "-f");
             requireKnown(targetFormat, "-O");
-            List<String> createOptions = value("-o", List.of());
             boolean compress = given("-c");
-            if (targetFormat.equals("raw") && (compress || !createOptions.isEmpty())) {
+            if (targetFormat.equals("raw") && (compress || given("-o"))) {
                 throw new IllegalArgumentException("-c and -o apply to qcow2 output only");
             }
             String snapshot = value("-l", null);
             if (snapshot != null && !sourceFormat.equals("qcow2")) {
                 throw new IllegalArgumentException("-l needs a qcow2 source: a raw file has no snapshots");
             }
-            Qcow2CreateOptions create = Qcow2CreateOptions.ofCapacity(0);
-            for (String option : createOptions) {
-                create = CreateOptionParser.apply(create, option);
-            }
+            Qcow2CreateOptions create = createOptions(Qcow2CreateOptions.ofCapacity(0));
             if (!create.backingFile().isEmpty()) {
                 throw new IllegalArgumentException("convert writes a standalone image: no backing_file option");
             }
             String snapshotRef = snapshot == null ? null : snapshotReference(source, snapshot);
-            ProgressLine line = given("-p") ? new ProgressLine(out()) : null;
-            Progress progress = line == null ? Progress.NONE : line;
+            ProgressLine progress = progress();
             switch (sourceFormat + "->" + targetFormat) {
                 case "raw->qcow2" -> Qcow2Convert.rawToQcow2(source, target, create, compress, ordering, progress);
                 case "raw->raw" -> Qcow2Convert.rawToRaw(source, target, ordering, progress);
@@ -457,9 +426,7 @@ public final class CairnImg {
                 }
                 default -> Qcow2Convert.toQcow2(source, snapshotRef, target, create, compress, ordering, progress);
             }
-            if (line != null) {
-                line.finish();
-            }
+            progress.finish();
             return 0;
         }
 

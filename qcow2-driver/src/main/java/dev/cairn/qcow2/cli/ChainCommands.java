@@ -1,11 +1,9 @@
 package dev.cairn.qcow2.cli;
 
-import dev.cairn.pool.spi.Progress;
 import dev.cairn.qcow2.Qcow2Chain;
 import dev.cairn.qcow2.Qcow2Compare;
 import dev.cairn.qcow2.Qcow2Image;
 import dev.cairn.qcow2.Qcow2Map;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,18 +24,16 @@ final class ChainCommands {
         Commit() {
             super("commit", "Write an overlay's clusters into its backing file and empty it.");
             qcow2FormatOption();
-            flag("-p", "show progress");
+            progressFlag();
             parameter("file");
         }
 
         @Override
         int run() throws Exception {
             requireQcow2Format();
-            ProgressLine line = given("-p") ? new ProgressLine(out()) : null;
-            Qcow2Chain.commit(path(0), line == null ? Progress.NONE : line);
-            if (line != null) {
-                line.finish();
-            }
+            ProgressLine progress = progress();
+            Qcow2Chain.commit(path(0), progress);
+            progress.finish();
             out().println("Image committed.");
             out().flush();
             return 0;
@@ -52,7 +48,7 @@ final class ChainCommands {
             flag("-u", "unsafe: change the name only, copy nothing");
             requiredOption("-b", "backing", "new backing file, relative to the image's directory");
             option("-F", "backingFormat", "new backing format: qcow2 | raw (probed if absent)");
-            flag("-p", "show progress");
+            progressFlag();
             parameter("file");
         }
 
@@ -65,12 +61,9 @@ final class ChainCommands {
             if (!backing.isEmpty() && backingFormat.isEmpty()) {
                 backingFormat = Qcow2Image.probeFormat(file.toAbsolutePath().getParent().resolve(backing));
             }
-            ProgressLine line = given("-p") ? new ProgressLine(out()) : null;
-            Qcow2Chain.rebase(file, backing, backingFormat, given("-u"), line == null ? Progress.NONE : line);
-            if (line != null) {
-                line.finish();
-                out().flush();
-            }
+            ProgressLine progress = progress();
+            Qcow2Chain.rebase(file, backing, backingFormat, given("-u"), progress);
+            progress.finish();
             return 0;
         }
     }
@@ -126,27 +119,22 @@ final class ChainCommands {
             if (!output.equals("json") && !output.equals("human")) {
                 throw new IllegalArgumentException("--output must be human or json");
             }
-            Path file = path(0);
-            List<Qcow2Map.Range> ranges;
-            List<String> files = new ArrayList<>(List.of(file.toString()));
-            try (Qcow2Image image = Qcow2Image.open(file, false)) {
-                ranges = Qcow2Map.of(image);
-                // The name of each layer of the chain, as qemu-img names them (the chain was checked on open).
-                Path layer = file;
-                for (String backing = image.header().backingFileName(); !backing.isEmpty();) {
-                    layer = Path.of(ImageInfo.fullBackingName(layer, backing));
-                    files.add(layer.toString());
-                    backing = Qcow2Image.probeFormat(layer).equals("qcow2") ? backingName(layer) : "";
+            List<List<Qcow2Map.Range>> ranges = new ArrayList<>();
+            List<String> files = new ArrayList<>(); // each layer's name, for the human table
+            ImageInfo.forEachLayer(path(0), "qcow2", output.equals("human"), (file, image) -> {
+                if (ranges.isEmpty()) {
+                    ranges.add(Qcow2Map.of(image));
                 }
-            }
+                files.add(file.toString());
+            });
             PrintWriter out = out();
             if (output.equals("json")) {
-                out.print(Qcow2Map.json(ranges));
+                out.print(Qcow2Map.json(ranges.get(0)));
                 out.flush();
                 return 0;
             }
             out.printf("%-16s%-16s%-16s%s%n", "Offset", "Length", "Mapped to", "File");
-            for (Qcow2Map.Range range : ranges) {
+            for (Qcow2Map.Range range : ranges.get(0)) {
                 if (!range.data() || range.zero()) {
                     continue;
                 }
@@ -159,12 +147,6 @@ final class ChainCommands {
             }
             out.flush();
             return 0;
-        }
-
-        private static String backingName(Path image) throws IOException {
-            try (Qcow2Image layer = Qcow2Image.open(image, false)) {
-                return layer.header().backingFileName();
-            }
         }
 
         /** C's {@code %#x}: 0x and lower-case hex, but a bare 0. */

@@ -21,6 +21,39 @@ final class ImageInfo {
     private ImageInfo() {
     }
 
+    /** Receives one layer of a chain: its file as qemu-img names it, and the open image (null for raw). */
+    interface LayerVisitor {
+        void visit(Path file, Qcow2Image image) throws IOException;
+    }
+
+    /**
+     * Visits {@code file} (of {@code format}, probed when empty) and, with {@code wholeChain}, each of
+     * its backing files in turn, named as qemu-img names them ({@link #fullBackingName}) and in the
+     * format its overlay declares (probed when it declares none). Each qcow2 layer is open while it is
+     * visited; opening it checks the chain below (no loop, bounded depth).
+     */
+    static void forEachLayer(Path file, String format, boolean wholeChain, LayerVisitor visitor) throws IOException {
+        for (Path layer = file; layer != null;) {
+            String effective = format.isEmpty() ? Qcow2Image.probeFormat(layer) : format;
+            Path next = null;
+            if (effective.equals("raw")) {
+                visitor.visit(layer, null);
+            } else if (effective.equals("qcow2")) {
+                try (Qcow2Image image = Qcow2Image.open(layer, false)) {
+                    visitor.visit(layer, image);
+                    String backing = image.header().backingFileName();
+                    if (wholeChain && !backing.isEmpty()) {
+                        next = Path.of(fullBackingName(layer, backing));
+                        format = image.header().backingFormat();
+                    }
+                }
+            } else {
+                throw new IllegalArgumentException("unsupported format '" + effective + "' (qcow2 or raw)");
+            }
+            layer = next;
+        }
+    }
+
     /**
      * The name qemu-img reports as a backing file's "actual path": {@code backing} resolved against
      * the directory of {@code file} as given (left as it is when {@code file} names no directory).

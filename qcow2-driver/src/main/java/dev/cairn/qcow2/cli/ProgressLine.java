@@ -10,16 +10,21 @@ import java.io.PrintWriter;
  */
 final class ProgressLine implements Progress {
 
+    /** Null when nobody asked for progress: then nothing is printed. */
     private final PrintWriter out;
     /** Hundredths of a percent last printed; -1 before the first line. */
     private long shown = -1;
 
+    /** Progress printed to {@code out}, or, when it is null, progress nobody watches. */
     ProgressLine(PrintWriter out) {
         this.out = out;
     }
 
     @Override
     public synchronized void advance(long doneBytes, long totalBytes) {
+        if (out == null) {
+            return;
+        }
         long hundredths = totalBytes <= 0 ? 10_000 : Math.min(10_000, (long) (10_000.0 * doneBytes / totalBytes));
         if (shown < 0 || hundredths >= shown + 100) {
             print(hundredths);
@@ -28,6 +33,9 @@ final class ProgressLine implements Progress {
 
     /** The last line: 100%, and a newline after it. */
     synchronized void finish() {
+        if (out == null) {
+            return;
+        }
         if (shown < 10_000) {
             print(10_000);
         }

@@ -1,7 +1,11 @@
 package dev.cairn.qcow2.cli;
 
+import dev.cairn.qcow2.Qcow2CreateOptions;
+import dev.cairn.qcow2.Qcow2Image;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.ArgSpec;
@@ -71,6 +75,37 @@ abstract class Subcommand implements Callable<Integer> {
     final void forceShareFlag() {
         spec.addOption(OptionSpec.builder("-U", "--force-share").type(boolean.class).arity("0")
                 .description("accepted as qemu-img does; reading an image takes no lock here").build());
+    }
+
+    /** Adds qemu-img's {@code -o key=value,...}: the options of a new qcow2 image (create's, convert's). */
+    final void createOptionsOption(String description) {
+        spec.addOption(OptionSpec.builder("-o").type(List.class).auxiliaryTypes(String.class).splitRegex(",")
+                .paramLabel("<options>").description(description).build());
+    }
+
+    /** {@code create} with each {@code -o} option given applied in turn ({@link CreateOptionParser}). */
+    final Qcow2CreateOptions createOptions(Qcow2CreateOptions create) {
+        Qcow2CreateOptions applied = create;
+        for (String option : this.<List<String>>value("-o", List.of())) {
+            applied = CreateOptionParser.apply(applied, option);
+        }
+        return applied;
+    }
+
+    /** The format {@code -f} names, or the one {@code file} holds (qcow2 magic, else raw) when none is given. */
+    final String formatOf(Path file) throws IOException {
+        String format = value("-f", "");
+        return format.isEmpty() ? Qcow2Image.probeFormat(file) : format;
+    }
+
+    /** Adds qemu-img's {@code -p}: progress on one line ({@link #progress}). */
+    final void progressFlag() {
+        flag("-p", "show progress");
+    }
+
+    /** Where the command reports progress: a {@link ProgressLine} when {@code -p} was given, else nowhere. */
+    final ProgressLine progress() {
+        return new ProgressLine(given("-p") ? out() : null);
     }
 
     /** Adds a group of flags and options of which exactly one must be given. */
