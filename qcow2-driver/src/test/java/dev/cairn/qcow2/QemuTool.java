@@ -65,6 +65,24 @@ public final class QemuTool {
         return run(args.toArray(String[]::new));
     }
 
+    /**
+     * Leaks one cluster, as a crash between a refcount increment and the pointer to the cluster does: raises
+     * the refcount of a cluster past the end of a 64 KiB-cluster, 16-bit-refcount {@code image} (whose
+     * first refcount block covers it), which nothing references, and extends the file over it.
+     */
+    public static void leakOneCluster(Path image) throws IOException {
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(image,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(56);
+            file.read(header, 0);
+            java.nio.ByteBuffer table = java.nio.ByteBuffer.allocate(8);
+            file.read(table, header.getLong(48));
+            long leaked = file.size() / 65536 + 1;
+            file.write(java.nio.ByteBuffer.allocate(2).putShort(0, (short) 1), table.getLong(0) + 2 * leaked);
+            file.write(java.nio.ByteBuffer.allocate(1), (leaked + 1) * 65536 - 1);
+        }
+    }
+
     /** qemu-img check; asserts exit 0 (no corruption, no leaks). */
     static Result checkClean(Path image) {
         return img("check", "-f", "qcow2", image.toString()).ok();

@@ -221,6 +221,11 @@ final class DirPool implements ActivePool {
             }
 
             @Override
+            public void reclaimLeakedSpace(VolumeRef target) {
+                formatOf(target).reclaimLeakedSpace(existingFile(target));
+            }
+
+            @Override
             public BlockDevice openSnapshot(VolumeRef target, String snapshotRef) {
                 VolumeFormat format = formatOf(target);
                 return ExternalSnapshots.isExternal(snapshotRef) ? external.open(target.name(), snapshotRef)

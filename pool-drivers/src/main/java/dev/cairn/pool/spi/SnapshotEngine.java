@@ -47,6 +47,15 @@ public interface SnapshotEngine {
     void deleteSnapshot(VolumeRef volume, String snapshotRef);
 
     /**
+     * Gives back the space a write the service's crash interrupted may have left allocated but unused in
+     * the volume (qcow2's leaked clusters: harmless, but waste), as {@code qemu-img check -r leaks} does;
+     * called when the service recovers from such a crash. Engines that leave no such space keep this
+     * default, which does nothing.
+     */
+    default void reclaimLeakedSpace(VolumeRef volume) {
+    }
+
+    /**
      * Opens a snapshot's content read-only.
      *
      * @throws dev.cairn.api.CairnException {@code NO_SNAPSHOT} when the reference names nothing

@@ -74,6 +74,13 @@ public interface VolumeFormat {
         throw noInternalSnapshots();
     }
 
+    /**
+     * Frees what a crash left allocated but unreferenced in the volume in {@code file}
+     * ({@link SnapshotEngine#reclaimLeakedSpace}); formats that leave nothing so keep this default.
+     */
+    default void reclaimLeakedSpace(Path file) {
+    }
+
     /** Opens the content of internal snapshot {@code snapshotRef} read-only. */
     default BlockDevice openSnapshot(Path file, String snapshotRef) {
         throw noInternalSnapshots();

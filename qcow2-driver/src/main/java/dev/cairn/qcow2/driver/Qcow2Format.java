@@ -8,9 +8,11 @@ import dev.cairn.pool.spi.ExtentSink;
 import dev.cairn.pool.spi.Progress;
 import dev.cairn.pool.spi.StoredSnapshot;
 import dev.cairn.pool.spi.VolumeFormat;
+import dev.cairn.qcow2.CheckResult;
 import dev.cairn.qcow2.Qcow2CreateOptions;
 import dev.cairn.qcow2.Qcow2Image;
 import dev.cairn.qcow2.Qcow2Snapshot;
+import dev.cairn.qcow2.RepairMode;
 import dev.cairn.qcow2.format.HeaderCodec;
 import dev.cairn.qcow2.format.Qcow2Header;
 import java.io.IOException;
@@ -200,6 +202,21 @@ public final class Qcow2Format implements VolumeFormat {
         withImage(file, true, "revert", image -> {
             image.applySnapshot(snapshotRef);
             image.flush();
+            return null;
+        }, null);
+    }
+
+    /**
+     * Lowers leaked refcounts (clusters a crash left counted but unreferenced), as
+     * {@code qemu-img check -r leaks}; an image with corruptions is left alone for a full check.
+     */
+    @Override
+    public void reclaimLeakedSpace(Path file) {
+        withImage(file, true, "reclaim the leaked space of", image -> {
+            CheckResult found = image.check();
+            if (found.leaks() > 0 && found.corruptions() == 0) {
+                image.repair(RepairMode.LEAKS);
+            }
             return null;
         }, null);
     }

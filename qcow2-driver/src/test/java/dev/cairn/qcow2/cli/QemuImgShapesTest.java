@@ -144,17 +144,7 @@ class QemuImgShapesTest {
         qemuImg("convert", "-c", "-O", "qcow2", top.toString(), compressed.toString());
         Path leaky = dir.resolve("leaky.qcow2");
         Files.copy(base, leaky);
-        try (var file = java.nio.channels.FileChannel.open(leaky, java.nio.file.StandardOpenOption.READ,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            // One refcount raised on a cluster past the end, which nothing references: a leak.
-            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(56);
-            file.read(header, 0);
-            java.nio.ByteBuffer table = java.nio.ByteBuffer.allocate(8);
-            file.read(table, header.getLong(48));
-            long leaked = file.size() / 65536 + 1;
-            file.write(java.nio.ByteBuffer.allocate(2).putShort(0, (short) 1), table.getLong(0) + 2 * leaked);
-            file.write(java.nio.ByteBuffer.allocate(1), (leaked + 1) * 65536 - 1);
-        }
+        QemuTool.leakOneCluster(leaky);
         Path qemuCopy = dir.resolve("leaky-qemu.qcow2");
         Files.copy(leaky, qemuCopy);
         for (Path image : List.of(base, top, compressed, leaky)) {

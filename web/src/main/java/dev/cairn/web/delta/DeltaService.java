@@ -328,10 +328,21 @@ public class DeltaService implements StartedPoolHook {
                 } else {
                     LOG.warn("undoing the delta apply on {}/{} that a stop interrupted", pool.name(), ref.name());
                     undo(storage, journal, new IllegalStateException("interrupted delta apply"));
+                    reclaimLeakedSpace(storage, pool, ref);
                 }
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("could not recover interrupted delta applies in pool {}", pool.name(), e);
+        }
+    }
+
+    /** The apply the stop interrupted may have left clusters allocated and unreferenced: give them back. */
+    private static void reclaimLeakedSpace(ActivePool storage, PoolRow pool, VolumeRef ref) {
+        try {
+            storage.snapshots(ref).reclaimLeakedSpace(ref);
+        } catch (RuntimeException e) {
+            LOG.warn("could not reclaim the space the interrupted delta apply left in {}/{}", pool.name(), ref.name(),
+                    e);
         }
     }
 
